@@ -1,0 +1,158 @@
+import { AWS_RESERVED_PER_SUBNET, cidrContains, cidrSize, cidrsOverlap } from './cidr';
+import { INSTANCE_TYPES } from './instance-types';
+import { allocatedGpus, nodesPerScalableUnit } from './capacity';
+import type { ColossusConfig, ClusterConfig, EnvironmentConfig } from './schema';
+
+/** A broken rule: where it is (a config path) and what the rule says. */
+export interface Problem {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+type Path = (string | number)[];
+
+function duplicates<T>(items: readonly T[], key: (item: T) => string): Map<number, number> {
+  // index of each repeat -> index of the first occurrence
+  const first = new Map<string, number>();
+  const repeats = new Map<number, number>();
+  items.forEach((item, index) => {
+    const k = key(item);
+    const seen = first.get(k);
+    if (seen === undefined) first.set(k, index);
+    else repeats.set(index, seen);
+  });
+  return repeats;
+}
+
+export function checkEnvironmentRules(config: ColossusConfig): Problem[] {
+  const problems: Problem[] = [];
+  for (const [index, firstIndex] of duplicates(config.clusters, (c) => c.id)) {
+    problems.push({
+      path: ['clusters', index, 'id'],
+      message: `duplicate cluster id "${config.clusters[index]?.id}" (first used at clusters[${firstIndex}]); cluster ids must be unique`,
+    });
+  }
+  return problems;
+}
+
+interface NamedBlock {
+  readonly path: Path;
+  readonly cidr: string;
+  readonly what: string;
+}
+
+export function checkClusterRules(cluster: ClusterConfig, environment: EnvironmentConfig, base: Path): Problem[] {
+  const problems: Problem[] = [];
+  const at = (...rest: Path): Path => [...base, ...rest];
+  const { supernet, platformCidr } = cluster.addressPlan;
+
+  // Fabric: the node shape must match the instance type it claims to be.
+  const spec = INSTANCE_TYPES[cluster.fabric.instanceType];
+  if (cluster.fabric.gpusPerNode !== spec.gpus) {
+    problems.push({
+      path: at('fabric', 'gpusPerNode'),
+      message: `${cluster.fabric.instanceType} has ${spec.gpus} GPUs per node, not ${cluster.fabric.gpusPerNode}; gpusPerNode must match the instance type`,
+    });
+  }
+
+  // Halls.
+  for (const [index, firstIndex] of duplicates(cluster.halls, (h) => h.id)) {
+    problems.push({
+      path: at('halls', index, 'id'),
+      message: `duplicate hall id "${cluster.halls[index]?.id}" (first used at halls[${firstIndex}]); hall ids must be unique in a cluster`,
+    });
+  }
+  const nodesPerUnit = nodesPerScalableUnit(cluster.fabric);
+  cluster.halls.forEach((hall, index) => {
+    if (!hall.availabilityZone.startsWith(environment.region)) {
+      problems.push({
+        path: at('halls', index, 'availabilityZone'),
+        message: `${hall.availabilityZone} is not in the environment region ${environment.region}; a hall's zone must be in the region`,
+      });
+    }
+    const needed = hall.scalableUnits * nodesPerUnit + AWS_RESERVED_PER_SUBNET;
+    if (cidrSize(hall.fabricCidr) < needed) {
+      problems.push({
+        path: at('halls', index, 'fabricCidr'),
+        message: `${hall.fabricCidr} holds ${cidrSize(hall.fabricCidr)} addresses but the hall's ${hall.scalableUnits} SUs need ${needed} (one per node plus ${AWS_RESERVED_PER_SUBNET} AWS reserves); the fabric block must fit every node`,
+      });
+    }
+  });
+
+  // Address plan: every block inside the supernet, no two blocks overlapping.
+  const blocks: NamedBlock[] = [
+    { path: at('addressPlan', 'platformCidr'), cidr: platformCidr, what: 'the platform VPC' },
+    ...cluster.halls.map((hall, index) => ({
+      path: at('halls', index, 'fabricCidr'),
+      cidr: hall.fabricCidr,
+      what: `hall ${hall.id} fabric`,
+    })),
+    ...cluster.tenants.map((tenant, index) => ({
+      path: at('tenants', index, 'cidr'),
+      cidr: tenant.cidr,
+      what: `tenant ${tenant.id}`,
+    })),
+  ];
+  blocks.forEach((b, index) => {
+    if (!cidrContains(supernet, b.cidr)) {
+      problems.push({
+        path: b.path,
+        message: `${b.cidr} (${b.what}) is outside the cluster supernet ${supernet}; every block must lie inside the supernet`,
+      });
+    }
+    for (const other of blocks.slice(0, index)) {
+      if (cidrsOverlap(b.cidr, other.cidr)) {
+        problems.push({
+          path: b.path,
+          message: `${b.cidr} (${b.what}) overlaps ${other.cidr} (${other.what}); address blocks must not overlap`,
+        });
+      }
+    }
+  });
+
+  // Tenants.
+  for (const [index, firstIndex] of duplicates(cluster.tenants, (t) => t.id)) {
+    problems.push({
+      path: at('tenants', index, 'id'),
+      message: `duplicate tenant id "${cluster.tenants[index]?.id}" (first used at tenants[${firstIndex}]); tenant ids must be unique in a cluster`,
+    });
+  }
+  const hallIds = new Set(cluster.halls.map((h) => h.id));
+  const allocatedPerHall = new Map<string, number>();
+  cluster.tenants.forEach((tenant, tenantIndex) => {
+    for (const [index] of duplicates(tenant.allocations, (a) => a.hall)) {
+      problems.push({
+        path: at('tenants', tenantIndex, 'allocations', index, 'hall'),
+        message: `hall "${tenant.allocations[index]?.hall}" is allocated twice to tenant ${tenant.id}; give one allocation per hall`,
+      });
+    }
+    tenant.allocations.forEach((allocation, index) => {
+      if (!hallIds.has(allocation.hall)) {
+        problems.push({
+          path: at('tenants', tenantIndex, 'allocations', index, 'hall'),
+          message: `unknown hall "${allocation.hall}"; known halls: ${[...hallIds].join(', ')}`,
+        });
+        return;
+      }
+      allocatedPerHall.set(allocation.hall, (allocatedPerHall.get(allocation.hall) ?? 0) + allocation.scalableUnits);
+    });
+    const allocated = allocatedGpus(tenant, cluster.fabric);
+    if (tenant.contractedGpus > allocated) {
+      problems.push({
+        path: at('tenants', tenantIndex, 'contractedGpus'),
+        message: `tenant ${tenant.id} is contracted for ${tenant.contractedGpus} GPUs but its allocation holds ${allocated}; contracted GPUs must not exceed the allocation`,
+      });
+    }
+  });
+  cluster.halls.forEach((hall, index) => {
+    const allocated = allocatedPerHall.get(hall.id) ?? 0;
+    if (allocated > hall.scalableUnits) {
+      problems.push({
+        path: at('halls', index, 'scalableUnits'),
+        message: `hall ${hall.id} holds ${hall.scalableUnits} SUs but tenants are allocated ${allocated}; allocations must fit the hall`,
+      });
+    }
+  });
+
+  return problems;
+}

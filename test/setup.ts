@@ -1,0 +1,5 @@
+import { Testing } from 'cdktf';
+import { skipTokenCreationTraces } from '../stacks/token-traces';
+
+Testing.setupJest();
+skipTokenCreationTraces();

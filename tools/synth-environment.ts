@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT, run } from './terraform';
+
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly dir: string;
+}
+
+/** Synthesizes one environment into outdir by running the app, as cdktf would. */
+export async function synthEnvironment(environment: string, outdir: string): Promise<SynthesizedStack[]> {
+  const env = { ...process.env, COLOSSUS_ENV: environment, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' };
+  delete env.COLOSSUS_CONFIG;
+  const tsx = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+  const result = await run(tsx, [join(PROJECT_ROOT, 'main.ts')], { cwd: PROJECT_ROOT, env });
+  if (result.code !== 0) {
+    throw new Error(`synth of ${environment} failed:\n${result.stderr.trim()}`);
+  }
+  return readStacks(outdir);
+}
+
+interface Manifest {
+  stacks: Record<string, { workingDirectory: string }>;
+}
+
+export function readStacks(outdir: string): SynthesizedStack[] {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+  return Object.entries(manifest.stacks).map(([name, stack]) => ({ name, dir: join(outdir, stack.workingDirectory) }));
+}

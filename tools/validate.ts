@@ -1,0 +1,60 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { synthEnvironment } from './synth-environment';
+import { PROJECT_ROOT, mapLimit, providerSource, run, terraformBinary, terraformEnv } from './terraform';
+
+/** `terraform init` + `terraform validate` of every stack of the named environments. */
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('validate')
+    .description('Synthesize environments and run terraform validate on every stack')
+    .argument('[environments...]', 'environments to validate', ['dev'])
+    .option('-j, --jobs <n>', 'stacks validated at once', '2')
+    .parse();
+  const environments = program.args.length > 0 ? program.args : ['dev'];
+  const jobs = Number(program.opts<{ jobs: string }>().jobs);
+  const env = terraformEnv();
+  const source = providerSource();
+  console.log(
+    source.kind === 'mirror' ? `provider: local mirror ${source.path}` : `provider: registry (${source.reason})`,
+  );
+
+  let passed = 0;
+  let failed = 0;
+  for (const environment of environments) {
+    const outdir = join(PROJECT_ROOT, 'cdktf.out.validate', environment);
+    rmSync(outdir, { recursive: true, force: true });
+    const started = Date.now();
+    const stacks = await synthEnvironment(environment, outdir);
+    console.log(
+      `${environment}: synthesized ${stacks.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const results = await mapLimit(stacks, jobs, async (stack) => {
+      const t0 = Date.now();
+      const init = await run(terraformBinary(), ['init', '-backend=false', '-input=false', '-no-color'], {
+        cwd: stack.dir,
+        env,
+      });
+      if (init.code !== 0) return { stack, ok: false, detail: `init failed:\n${init.stderr || init.stdout}` };
+      const validate = await run(terraformBinary(), ['validate', '-no-color'], { cwd: stack.dir, env });
+      const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+      console.log(`  ${validate.code === 0 ? 'ok  ' : 'FAIL'} ${stack.name} (${seconds} s)`);
+      return { stack, ok: validate.code === 0, detail: validate.stderr || validate.stdout };
+    });
+    for (const result of results) {
+      if (result.ok) passed += 1;
+      else {
+        failed += 1;
+        console.error(`\n${result.stack.name}: ${result.detail.trim()}\n`);
+      }
+    }
+  }
+  console.log(`terraform validate: ${passed} passed, ${failed} failed`);
+  if (failed > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`validate: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
