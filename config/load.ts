@@ -77,14 +77,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], data: unknown)
 /** Parses and validates YAML text; source names the file in messages. */
 export function parseConfig(text: string, source: string): ColossusConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      source,
-      doc.errors.map(
-        (e) =>
-          `malformed YAML at line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]}`,
-      ),
-    );
+  const [first] = doc.errors;
+  if (first) {
+    const where = first.linePos
+      ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}`
+      : 'an unknown position';
+    // The library appends the position and a code excerpt; the message before them is the rule.
+    const rule = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(source, [`malformed YAML at ${where}: ${rule}`]);
   }
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

@@ -9,7 +9,12 @@ export interface SynthesizedStack {
 
 /** Synthesizes one environment into outdir by running the app, as cdktf would. */
 export async function synthEnvironment(environment: string, outdir: string): Promise<SynthesizedStack[]> {
-  const env = { ...process.env, COLOSSUS_ENV: environment, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    COLOSSUS_ENV: environment,
+    CDKTF_OUTDIR: outdir,
+    CHECKPOINT_DISABLE: '1',
+  };
   delete env.COLOSSUS_CONFIG;
   const tsx = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
   const result = await run(tsx, [join(PROJECT_ROOT, 'main.ts')], { cwd: PROJECT_ROOT, env });

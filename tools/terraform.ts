@@ -3,8 +3,11 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** The provider every stack uses, pinned by @cdktf/provider-aws 20.1.0. */
-export const AWS_PROVIDER = { source: 'registry.terraform.io/hashicorp/aws', version: '5.100.0' } as const;
+/**
+ * The provider every stack uses, pinned by @cdktf/provider-aws 20.1.0. The short source
+ * address means the public registry to Terraform; a mirror keeps it under that host's folder.
+ */
+export const AWS_PROVIDER = { source: 'hashicorp/aws', version: '5.100.0' } as const;
 
 export const PROJECT_ROOT = resolve(__dirname, '..');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'terraform');
@@ -15,7 +18,12 @@ function platform(): string {
 }
 
 function holdsPinnedProvider(dir: string): boolean {
-  return existsSync(join(dir, AWS_PROVIDER.source, AWS_PROVIDER.version, platform()));
+  if (!existsSync(dir)) return false;
+  // A mirror holds <host>/<namespace>/<type>/<version>/<os>_<arch>.
+  return readdirSync(dir, { withFileTypes: true }).some(
+    (host) =>
+      host.isDirectory() && existsSync(join(dir, host.name, AWS_PROVIDER.source, AWS_PROVIDER.version, platform())),
+  );
 }
 
 /**

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     console.log(
       `${environment}: synthesized ${stacks.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    const results = await mapLimit(stacks, jobs, async (stack) => {
+    // Terraform's plugin cache is not safe for two inits filling it at once: warm it first.
+    const [first, ...rest] = stacks;
+    const validateStack = async (stack: (typeof stacks)[number]) => {
       const t0 = Date.now();
       const init = await run(terraformBinary(), ['init', '-backend=false', '-input=false', '-no-color'], {
         cwd: stack.dir,
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
       const seconds = ((Date.now() - t0) / 1000).toFixed(1);
       console.log(`  ${validate.code === 0 ? 'ok  ' : 'FAIL'} ${stack.name} (${seconds} s)`);
       return { stack, ok: validate.code === 0, detail: validate.stderr || validate.stdout };
-    });
+    };
+    const results = first ? [await validateStack(first), ...(await mapLimit(rest, jobs, validateStack))] : [];
     for (const result of results) {
       if (result.ok) passed += 1;
       else {

@@ -46,3 +46,10 @@ export function resourcesOf(json: SynthJson, type: string): Record<string, Recor
 export function resourceCount(json: SynthJson): number {
   return Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
 }
+
+/** The Terraform reference to the only resource of a type: ${type.name.attribute}. */
+export function refTo(json: SynthJson, type: string, attribute: string): string {
+  const names = Object.keys(resourcesOf(json, type));
+  if (names.length !== 1) throw new Error(`expected one ${type}, found ${names.length}`);
+  return `\${${type}.${names[0]}.${attribute}}`;
+}

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+
+function synth(env: Record<string, string>, outdir: string) {
+  return spawnSync(tsx, [join(root, 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
+    encoding: 'utf8',
+  });
+}
+
+describe('the app entry point on bad input', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'colossus-entry-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names the field and rule, prints no stack trace, and leaves the last good output untouched', () => {
+    const outdir = join(dir, 'out');
+    mkdirSync(outdir);
+    writeFileSync(join(outdir, 'marker'), 'last good synth');
+    const bad = readFileSync(join(root, 'config', 'environments', 'dev.yaml'), 'utf8').replace(
+      /contractedGpus: 16\b/,
+      'contractedGpus: 99999',
+    );
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, bad);
+
+    const result = synth({ COLOSSUS_CONFIG: file }, outdir);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('colossus: invalid configuration in');
+    expect(result.stderr).toContain(
+      'clusters[colossus-1].tenants[lab-alpha].contractedGpus: tenant lab-alpha is contracted for 99999 GPUs',
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(readFileSync(join(outdir, 'marker'), 'utf8')).toBe('last good synth');
+    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
+  });
+
+  it('reports an unknown environment with the ones that exist', () => {
+    const result = synth({ COLOSSUS_ENV: 'qa' }, join(dir, 'qa'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('environment file not found: config/environments/qa.yaml');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(dir, 'qa'))).toBe(false);
+  });
+
+  it('synthesizes the default environment when nothing is set', () => {
+    const outdir = join(dir, 'dev');
+    const result = synth({}, outdir);
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, unknown>;
+    };
+    expect(Object.keys(manifest.stacks).every((s) => s.startsWith('dev-'))).toBe(true);
+  });
+});
