@@ -1,0 +1,202 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { Command } from 'commander';
+import { ColossusError } from '../config/errors';
+import { parseTarget } from '../config/target';
+import { PLAN_DIR, PLAN_INDEX, type PlanIndex } from './review/plan-json';
+import { readStacks, type SynthesizedStack } from './synth-environment';
+import { PROJECT_ROOT, mapLimit, providerSource, run, terraformBinary, terraformEnv } from './terraform';
+
+/**
+ * `npm run plan -- [env] [stacks…]`: synthesize (offline target unless --target says
+ * otherwise), then terraform init, plan -out and show -json for each stack, two at a time.
+ * Plan JSON goes to <outdir>/plans/<stack>.json with an index.json of the run. With
+ * --target aws and real credentials, the same command plans against real state.
+ */
+
+interface Options {
+  target: string;
+  out?: string;
+  synthesized?: string;
+  jobs: string;
+}
+
+/** Beside cdktf.out, so a local backend's relative state path resolves as for a normal synth. */
+export function defaultOutdir(environment: string): string {
+  return join(PROJECT_ROOT, `cdktf.out.plan-${environment}`);
+}
+
+async function synthesize(environment: string, target: string, outdir: string): Promise<SynthesizedStack[]> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    COLOSSUS_ENV: environment,
+    COLOSSUS_TARGET: target,
+    CDKTF_OUTDIR: outdir,
+    CHECKPOINT_DISABLE: '1',
+  };
+  delete env.COLOSSUS_CONFIG;
+  const result = await run(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [join(PROJECT_ROOT, 'main.ts')], {
+    cwd: PROJECT_ROOT,
+    env,
+  });
+  if (result.code !== 0) {
+    const lines = (result.stderr.trim() || result.stdout.trim()).split('\n');
+    const shown = lines.slice(0, 12).join('\n');
+    throw new ColossusError(`synth of ${environment} failed`, [
+      lines.length > 12 ? `${shown}\n  … ${lines.length - 12} more lines (run npm run synth to see them)` : shown,
+    ]);
+  }
+  return readStacks(outdir);
+}
+
+/** A local backend's state path, resolved: real plans must find real state, not a copy's. */
+function localStatePath(stack: SynthesizedStack): string | undefined {
+  const json = JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')) as {
+    terraform?: { backend?: { local?: { path?: string } } };
+  };
+  const path = json.terraform?.backend?.local?.path;
+  return path === undefined ? undefined : resolve(stack.dir, path);
+}
+
+function pick(stacks: readonly SynthesizedStack[], wanted: readonly string[], environment: string): SynthesizedStack[] {
+  if (wanted.length === 0) return [...stacks];
+  const names = new Set(stacks.map((s) => s.name));
+  const unknown = wanted.filter((w) => !names.has(w));
+  if (unknown.length > 0) {
+    throw new ColossusError(`unknown stack${unknown.length > 1 ? 's' : ''} in ${environment}`, [
+      ...unknown.map((u) => `${u}: not a stack of ${environment}`),
+      `stacks are: ${[...names].join(', ')}`,
+    ]);
+  }
+  return stacks.filter((s) => wanted.includes(s.name));
+}
+
+interface StackOutcome {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  summary?: string;
+  error?: string;
+}
+
+async function planStack(
+  stack: SynthesizedStack,
+  plansDir: string,
+  env: NodeJS.ProcessEnv,
+  offline: boolean,
+): Promise<StackOutcome> {
+  const started = Date.now();
+  const tf = terraformBinary();
+  const fail = (step: string, text: string): StackOutcome => ({
+    name: stack.name,
+    ok: false,
+    seconds: (Date.now() - started) / 1000,
+    error: `terraform ${step} failed: ${text.trim().split('\n').slice(-15).join('\n')}`,
+  });
+  const init = await run(tf, ['init', '-input=false', '-no-color'], { cwd: stack.dir, env });
+  if (init.code !== 0) return fail('init', init.stderr || init.stdout);
+  // Offline state is empty and private to this run: there is nothing to lock or refresh.
+  const planArgs = [
+    'plan',
+    '-input=false',
+    '-no-color',
+    '-out=plan.bin',
+    ...(offline ? ['-lock=false', '-refresh=false'] : ['-lock-timeout=5m']),
+  ];
+  const plan = await run(tf, planArgs, { cwd: stack.dir, env });
+  if (plan.code !== 0) return fail('plan', plan.stderr || plan.stdout);
+  const show = await run(tf, ['show', '-json', '-no-color', 'plan.bin'], { cwd: stack.dir, env });
+  if (show.code !== 0) return fail('show', show.stderr || show.stdout);
+  writeFileSync(join(plansDir, `${stack.name}.json`), show.stdout);
+  const summary = /Plan: .*|No changes\..*/.exec(plan.stdout)?.[0];
+  return { name: stack.name, ok: true, seconds: (Date.now() - started) / 1000, ...(summary ? { summary } : {}) };
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('plan')
+    .description('Synthesize an environment and terraform plan each stack, writing plan JSON into the synth output')
+    .argument('[environment]', 'environment under config/environments/', 'dev')
+    .argument('[stacks...]', 'stacks to plan (default: every stack)')
+    .option('--target <target>', 'aws (real state and credentials), offline or emulator', 'offline')
+    .option('--out <dir>', 'synth output folder (default: cdktf.out.plan-<environment>)')
+    .option(
+      '--synthesized <dir>',
+      'plan an existing synth output instead of synthesizing (CI that already synthesized)',
+    )
+    .option('-j, --jobs <n>', 'stacks planned at once', '2')
+    .parse();
+  const [environment = 'dev', ...wanted] = program.args;
+  const opts = program.opts<Options>();
+  const target = parseTarget(opts.target, process.env.COLOSSUS_EMULATOR_ENDPOINT);
+  const jobs = Number(opts.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new ColossusError('invalid option', [`--jobs: must be a whole number of at least 1 (got ${opts.jobs})`]);
+  const outdir = resolve(opts.synthesized ?? opts.out ?? defaultOutdir(environment));
+  const env = terraformEnv();
+  const source = providerSource();
+  console.log(`plan ${environment} (target ${target.kind}) into ${relative(PROJECT_ROOT, outdir) || outdir}`);
+  console.log(
+    source.kind === 'mirror' ? `provider: local mirror ${source.path}` : `provider: registry (${source.reason})`,
+  );
+
+  const t0 = Date.now();
+  const synthesized = opts.synthesized ? readStacks(outdir) : await synthesize(environment, target.kind, outdir);
+  const stacks = pick(synthesized, wanted, environment);
+  console.log(
+    `synthesized in ${((Date.now() - t0) / 1000).toFixed(1)} s; planning ${stacks.length} stacks, ${jobs} at a time`,
+  );
+  if (target.kind !== 'offline') {
+    for (const stack of stacks) {
+      const state = localStatePath(stack);
+      const stateRoot = join(PROJECT_ROOT, '.state');
+      if (state && (isAbsolute(relative(stateRoot, state)) || relative(stateRoot, state).startsWith('..'))) {
+        throw new ColossusError('local state would not be found', [
+          `${stack.name}: its state path resolves to ${state}, outside ${stateRoot}; use --out with a folder directly in the project root`,
+        ]);
+      }
+    }
+  }
+  const plansDir = join(outdir, PLAN_DIR);
+  rmSync(plansDir, { recursive: true, force: true });
+  mkdirSync(plansDir, { recursive: true });
+
+  let done = 0;
+  const outcomes = await mapLimit(stacks, jobs, async (stack) => {
+    const outcome = await planStack(stack, plansDir, env, target.kind === 'offline');
+    done += 1;
+    const what = outcome.ok ? (outcome.summary ?? 'planned') : 'FAILED';
+    console.log(
+      `  [${done}/${stacks.length}] ${outcome.ok ? 'ok  ' : 'FAIL'} ${stack.name}: ${what} (${outcome.seconds.toFixed(1)} s)`,
+    );
+    return outcome;
+  });
+  const index: PlanIndex = {
+    environment,
+    target: target.kind,
+    stacks: outcomes.map((o) => ({
+      name: o.name,
+      ok: o.ok,
+      seconds: Math.round(o.seconds * 10) / 10,
+      ...(o.ok ? { file: `${o.name}.json` } : {}),
+      ...(o.error ? { error: o.error } : {}),
+    })),
+  };
+  writeFileSync(join(plansDir, PLAN_INDEX), `${JSON.stringify(index, null, 2)}\n`);
+  const failed = outcomes.filter((o) => !o.ok);
+  for (const f of failed) console.error(`\n${f.name}: ${f.error}`);
+  console.log(
+    `planned ${outcomes.length - failed.length} of ${outcomes.length} stacks in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
+      `plan JSON in ${relative(PROJECT_ROOT, plansDir) || plansDir}; review with: npm run review -- --plan ${relative(PROJECT_ROOT, outdir) || outdir}`,
+  );
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  if (!(error instanceof ColossusError)) {
+    console.error(error);
+  } else {
+    console.error(`plan: ${error.message}`);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,68 @@
+import type { ChangeSet } from './change-set';
+import { domainDeltas } from './domain';
+import type { ReviewInput } from './markdown';
+import { readPlanDir } from './plan-json';
+import { readSideReports } from './reports';
+import { diffSynthOutputs } from './synth-diff';
+import { readSynthOutput } from './synth-output';
+
+/** Everything a review needs, from either source. */
+
+export function reviewFromSynth(baseDir: string, headDir: string): ReviewInput {
+  const base = readSynthOutput(baseDir, 'base synth output');
+  const head = readSynthOutput(headDir, 'head synth output');
+  const changeSet = diffSynthOutputs(base, head);
+  return {
+    changeSet,
+    domain: domainDeltas(changeSet),
+    reports: { base: readSideReports(baseDir), head: readSideReports(headDir) },
+  };
+}
+
+export function reviewFromPlan(planDir: string): ReviewInput {
+  const read = readPlanDir(planDir);
+  return {
+    changeSet: read.changeSet,
+    domain: domainDeltas(read.changeSet),
+    reports: { head: readSideReports(read.synthDir) },
+    failed: read.failed,
+  };
+}
+
+/** The review for machines: the change set (without whole values), deltas and reports. */
+export function jsonReview(input: ReviewInput, exitStatus: number): string {
+  const changeSet: ChangeSet = input.changeSet;
+  const plain = <T>(available: { available: boolean } & ({ value: T } | { reason: string })) =>
+    'value' in available
+      ? {
+          available: true,
+          value: available.value instanceof Map ? Object.fromEntries(available.value) : available.value,
+        }
+      : available;
+  const reports = (side: ReviewInput['reports']['head'] | undefined) =>
+    side && {
+      compliance: plain(side.compliance),
+      resilience: plain(side.resilience),
+      isolation: plain(side.isolation),
+    };
+  return `${JSON.stringify(
+    {
+      formatVersion: 1,
+      source: changeSet.source,
+      environment: changeSet.environment,
+      exitStatus,
+      stacks: changeSet.stacks.map((s) => ({
+        name: s.name,
+        status: s.status,
+        changes: s.changes
+          .filter((c) => c.action !== 'no-op' || c.previousAddress)
+          .map(({ before: _before, after: _after, ...rest }) => rest),
+      })),
+      domain: input.domain,
+      reports: { base: reports(input.reports.base) ?? null, head: reports(input.reports.head) },
+      failed: input.failed ?? [],
+    },
+    null,
+    2,
+  )}\n`;
+}
