@@ -1,0 +1,88 @@
+import type { Construct } from 'constructs';
+import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SecureBucket } from '../constructs/storage/secure-bucket';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ColossusError } from '../config/errors';
+import type { ColossusConfig } from '../config/schema';
+import type { Target } from '../config/target';
+import { CustomerManagedKey } from '../constructs/encryption/customer-managed-key';
+import { localStatePath, stateKeyAlias, targetProviderSettings } from './colossus-stack';
+import { AllowDestroy } from './protection';
+import { OmitKmsRotationPeriod } from './emulator-gaps';
+
+export interface BootstrapStackProps {
+  readonly config: ColossusConfig;
+  readonly target?: Target;
+}
+
+export { bootstrapStackName } from './sharding';
+
+export const bootstrapOutputs = {
+  stateBucket: 'state_bucket',
+  stateKeyArn: 'state_key_arn',
+} as const;
+
+/**
+ * The S3 bucket every other stack of the environment keeps its state in, and the KMS key
+ * that encrypts it. Its own state is local (.state/<env>/), because the bucket cannot hold
+ * the state of the stack that creates it. Both are protected from destroy.
+ */
+export class BootstrapStack extends TerraformStack {
+  readonly key: CustomerManagedKey;
+  readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, name: string, props: BootstrapStackProps) {
+    super(scope, name);
+    const env = props.config.environment;
+    const target = props.target ?? { kind: 'aws' };
+    const backend = env.backend;
+    if (backend.type !== 's3') {
+      throw new ColossusError('invalid bootstrap', [
+        `environment.backend: environment ${env.name} keeps its state locally; only an S3 backend needs a bootstrap stack`,
+      ]);
+    }
+
+    new AwsProvider(this, 'aws', {
+      region: backend.region,
+      ...targetProviderSettings(target, env),
+      defaultTags: [
+        {
+          tags: {
+            ...env.tags,
+            environment: env.name,
+            // The state of every cluster of the environment lives here.
+            cluster: 'all',
+            owner: env.owner,
+            'data-classification': 'internal',
+            'managed-by': 'colossus-infra',
+            stack: name,
+          },
+        },
+      ],
+    });
+    new LocalBackend(this, {
+      path: localStatePath(target.kind === 'offline' ? `offline/${env.name}` : env.name, name),
+    });
+
+    this.key = new CustomerManagedKey(this, 'state-key', {
+      alias: stateKeyAlias(backend.bucket).replace(/^alias\//, ''),
+      description: `Encrypts the Terraform state of environment ${env.name}`,
+      accountId: env.accountId,
+      // The account root statement lets IAM policies grant the deploy roles their use of the key.
+      statements: [],
+      preventDestroy: true,
+    });
+
+    // Every state write is a new version: a bad apply can be rolled back to the one before.
+    this.bucket = new SecureBucket(this, 'state-bucket', {
+      bucketName: backend.bucket,
+      kmsKeyArn: this.key.key.arn,
+      tlsOnlyPolicy: !env.emulatorGaps.includes('tls-only-bucket-policies'),
+    }).bucket;
+    new TerraformOutput(this, bootstrapOutputs.stateBucket, { value: this.bucket.bucket });
+    new TerraformOutput(this, bootstrapOutputs.stateKeyArn, { value: this.key.key.arn });
+    if (!env.protectStatefulResources) Aspects.of(this).add(new AllowDestroy());
+    if (env.emulatorGaps.includes('kms-rotation-period')) Aspects.of(this).add(new OmitKmsRotationPeriod());
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  declaredResources,
+  goneAttachments,
+  leftovers,
+  namedCounts,
+  objectVersions,
+  orphans,
+  OUR_MARKERS,
+  stateAddresses,
+} from '../../tools/deploy-test';
+
+describe('deploy test inventory', () => {
+  it('counts entries that carry a marker of ours, by service and model', () => {
+    const inventory = {
+      ec2: {
+        EC2Backend: [{ tags: { 'vpc-1': { 'managed-by': 'colossus-infra' } } }],
+        VPC: [
+          { id: 'vpc-1', tags: { 'managed-by': 'colossus-infra' } },
+          { id: 'vpc-default', is_default: true },
+        ],
+        Instance: [
+          { id: 'i-1', _state: { name: 'terminated' }, tags: { stack: 'emulator-colossus-1-compute-hall-a' } },
+        ],
+      },
+      kms: {
+        Key: [
+          { id: 'k-1', key_state: 'PendingDeletion', description: 'emulator-colossus-1 flow logs' },
+          { id: 'k-2', key_state: 'Enabled', description: 'emulator-lab-alpha data' },
+        ],
+      },
+      s3: { FakeBucket: [{ name: 'someone-elses-bucket' }] },
+    };
+    expect(leftovers(inventory, OUR_MARKERS)).toEqual({ 'ec2.VPC': 1, 'kms.Key': 1 });
+  });
+
+  it('reads object versions and delete markers from a ListObjectVersions answer', () => {
+    const xml = `<ListVersionsResult><Version><Key>a/b.tfstate</Key><VersionId>v1</VersionId></Version>
+      <DeleteMarker><Key>a/b.tfstate</Key><VersionId>v2</VersionId></DeleteMarker></ListVersionsResult>`;
+    expect(objectVersions(xml)).toEqual([
+      { key: 'a/b.tfstate', versionId: 'v1' },
+      { key: 'a/b.tfstate', versionId: 'v2' },
+    ]);
+  });
+
+  const synthesized = {
+    resource: {
+      aws_launch_template: { 'su-000_lt': { name: 'emulator-c-hall-a-su-000' } },
+      aws_autoscaling_group: { 'su-000_asg': { name: 'emulator-c-hall-a-su-000' } },
+      aws_vpc_security_group_ingress_rule: { 'sg_from-self': { description: 'self' } },
+    },
+  };
+  const inventory = {
+    ec2: { LaunchTemplate: [{ id: 'lt-1', name: 'emulator-c-hall-a-su-000' }], EC2Backend: [{ name: 'x' }] },
+    autoscaling: { FakeAutoScalingGroup: [] },
+  };
+
+  it('lists the declared resources of a stack with their AWS names', () => {
+    expect(declaredResources(synthesized)).toEqual([
+      { address: 'aws_launch_template.su-000_lt', type: 'aws_launch_template', name: 'emulator-c-hall-a-su-000' },
+      { address: 'aws_autoscaling_group.su-000_asg', type: 'aws_autoscaling_group', name: 'emulator-c-hall-a-su-000' },
+      { address: 'aws_vpc_security_group_ingress_rule.sg_from-self', type: 'aws_vpc_security_group_ingress_rule' },
+    ]);
+  });
+
+  it('reads managed resource instances from a pulled state, data sources aside', () => {
+    const state = {
+      resources: [
+        { mode: 'managed', type: 'aws_launch_template', name: 'su-000_lt', instances: [{}] },
+        { mode: 'data', type: 'terraform_remote_state', name: 'network', instances: [{}] },
+      ],
+    };
+    expect(stateAddresses(state)).toEqual(['aws_launch_template.su-000_lt']);
+  });
+
+  it('finds a resource created in the emulator but missing from state, by its name and type', () => {
+    const declared = declaredResources(synthesized);
+    // The ASG shares the template's name but is not in the emulator: nothing to adopt for it.
+    expect(orphans(declared, [], inventory)).toEqual([{ address: 'aws_launch_template.su-000_lt', importId: 'lt-1' }]);
+    expect(orphans(declared, ['aws_launch_template.su-000_lt'], inventory)).toEqual([]);
+    expect(namedCounts(declared, inventory)).toEqual({
+      'aws_launch_template.su-000_lt': 1,
+      'aws_autoscaling_group.su-000_asg': 0,
+    });
+  });
+
+  it('recognizes a destroy that failed only because the emulator dropped a deleted attachment', () => {
+    const gone = `Error: waiting for EC2 Transit Gateway VPC Attachment (tgw-attach-8ce0) delete: couldn't find resource (21 retries)
+
+Error: waiting for EC2 Transit Gateway VPC Attachment (tgw-attach-dfb3) delete: couldn't find resource (21 retries)
+`;
+    expect(goneAttachments(gone)).toEqual(['tgw-attach-8ce0', 'tgw-attach-dfb3']);
+    expect(goneAttachments(`${gone}\nError: deleting EC2 VPC (vpc-1): DependencyViolation`)).toBeUndefined();
+    expect(goneAttachments('Destroy complete! Resources: 3 destroyed.')).toBeUndefined();
+  });
+});
