@@ -3,17 +3,26 @@ import { dirname, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { ColossusError } from './config/errors';
 import { loadConfig } from './config/load';
+import { assertContractedCapacity } from './config/resilience';
+import { writeResilienceReports } from './policy/resilience/report';
+import { parseTarget } from './config/target';
 import { buildStacks } from './stacks/build';
+import { assertIsolated, proveIsolation, readSynthesizedStacks } from './policy/isolation';
+import { deferErrorAnnotations, reportAndGate } from './policy/gate';
 import { skipTokenCreationTraces } from './stacks/token-traces';
 
 skipTokenCreationTraces();
 
 /**
  * The cdktf app. The environment comes from COLOSSUS_CONFIG (any YAML file) or
- * COLOSSUS_ENV (a name under config/environments/, default dev).
+ * COLOSSUS_ENV (a name under config/environments/, default dev); the target from
+ * COLOSSUS_TARGET (aws, offline or emulator, with COLOSSUS_EMULATOR_ENDPOINT).
  */
 function main(): void {
   const config = loadConfig({ environment: process.env.COLOSSUS_ENV, file: process.env.COLOSSUS_CONFIG });
+  const target = parseTarget(process.env.COLOSSUS_TARGET, process.env.COLOSSUS_EMULATOR_ENDPOINT);
+  // No stack is built for a facility where one failure would break a tenant's contract.
+  assertContractedCapacity(config);
 
   // Synthesize beside the output folder, then swap: a failed synth leaves the last good output.
   const outdir = resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
@@ -22,8 +31,14 @@ function main(): void {
   mkdirSync(dirname(outdir), { recursive: true });
   try {
     const app = new App({ outdir: staging });
-    buildStacks(app, config);
+    deferErrorAnnotations();
+    const stacks = buildStacks(app, config, target);
     app.synth();
+    // Tenant isolation is proved on what Terraform will create; a leak keeps the last good output.
+    assertIsolated(proveIsolation(readSynthesizedStacks(staging)));
+    writeResilienceReports(config, staging);
+    // Compliance reports go into the output; any error finding fails the synth (policy/).
+    reportAndGate(staging, config.environment.name, stacks);
     if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
   } finally {

@@ -1,6 +1,7 @@
-import { AWS_RESERVED_PER_SUBNET, cidrContains, cidrSize, cidrsOverlap } from './cidr';
+import { AWS_RESERVED_PER_SUBNET, cidrContains, cidrSize, cidrsOverlap, isCanonicalIpv4Cidr } from './cidr';
 import { INSTANCE_TYPES } from './instance-types';
 import { allocatedGpus, nodesPerScalableUnit } from './capacity';
+import { planTenantSubnets } from './tenant-address-plan';
 import type { ColossusConfig, ClusterConfig, EnvironmentConfig } from './schema';
 
 /** A broken rule: where it is (a config path) and what the rule says. */
@@ -26,11 +27,43 @@ function duplicates<T>(items: readonly T[], key: (item: T) => string): Map<numbe
 
 export function checkEnvironmentRules(config: ColossusConfig): Problem[] {
   const problems: Problem[] = [];
+  // Real environments never lose a resource or its protection to please the emulator.
+  const env = config.environment;
+  if (env.runsOn !== 'emulator') {
+    if (env.emulatorGaps.length > 0) {
+      problems.push({
+        path: ['environment', 'emulatorGaps'],
+        message: `switches off ${env.emulatorGaps.join(', ')}, but only an environment with runsOn: emulator may leave out resources the emulator lacks; a real environment keeps every resource`,
+      });
+    }
+    if (!env.protectStatefulResources) {
+      problems.push({
+        path: ['environment', 'protectStatefulResources'],
+        message:
+          'only an environment with runsOn: emulator may drop prevent_destroy; a real environment keeps its state, keys, log groups and buckets protected',
+      });
+    }
+  }
   for (const [index, firstIndex] of duplicates(config.clusters, (c) => c.id)) {
     problems.push({
       path: ['clusters', index, 'id'],
       message: `duplicate cluster id "${config.clusters[index]?.id}" (first used at clusters[${firstIndex}]); cluster ids must be unique`,
     });
+  }
+  // Tenant roles, keys and buckets have account-wide names, so a tenant id names one tenant only.
+  const tenantSites = config.clusters.flatMap((cluster, clusterIndex) =>
+    cluster.tenants.map((tenant, tenantIndex) => ({ cluster: cluster.id, clusterIndex, tenantIndex, id: tenant.id })),
+  );
+  const firstSite = new Map<string, (typeof tenantSites)[number]>();
+  for (const site of tenantSites) {
+    const first = firstSite.get(site.id);
+    if (!first) firstSite.set(site.id, site);
+    else if (first.clusterIndex !== site.clusterIndex) {
+      problems.push({
+        path: ['clusters', site.clusterIndex, 'tenants', site.tenantIndex, 'id'],
+        message: `tenant "${site.id}" is already defined in cluster ${first.cluster}; a tenant id may appear in one cluster only, because its IAM role, KMS alias and data bucket names are account-wide`,
+      });
+    }
   }
   return problems;
 }
@@ -39,6 +72,7 @@ interface NamedBlock {
   readonly path: Path;
   readonly cidr: string;
   readonly what: string;
+  readonly sharedServices?: boolean;
 }
 
 export function checkClusterRules(cluster: ClusterConfig, environment: EnvironmentConfig, base: Path): Problem[] {
@@ -71,7 +105,7 @@ export function checkClusterRules(cluster: ClusterConfig, environment: Environme
       });
     }
     const needed = hall.scalableUnits * nodesPerUnit + AWS_RESERVED_PER_SUBNET;
-    if (cidrSize(hall.fabricCidr) < needed) {
+    if (isCanonicalIpv4Cidr(hall.fabricCidr) && cidrSize(hall.fabricCidr) < needed) {
       problems.push({
         path: at('halls', index, 'fabricCidr'),
         message: `${hall.fabricCidr} holds ${cidrSize(hall.fabricCidr)} addresses but the hall's ${hall.scalableUnits} SUs need ${needed} (one per node plus ${AWS_RESERVED_PER_SUBNET} AWS reserves); the fabric block must fit every node`,
@@ -79,9 +113,11 @@ export function checkClusterRules(cluster: ClusterConfig, environment: Environme
     }
   });
 
-  // Address plan: every block inside the supernet, no two blocks overlapping.
-  const blocks: NamedBlock[] = [
-    { path: at('addressPlan', 'platformCidr'), cidr: platformCidr, what: 'the platform VPC' },
+  // Address plan: every block inside the supernet, no two blocks overlapping. Blocks that
+  // failed the CIDR syntax check are already reported and left out here.
+  const supernetValid = isCanonicalIpv4Cidr(supernet);
+  const allBlocks: NamedBlock[] = [
+    { path: at('addressPlan', 'platformCidr'), cidr: platformCidr, what: 'the platform VPC', sharedServices: true },
     ...cluster.halls.map((hall, index) => ({
       path: at('halls', index, 'fabricCidr'),
       cidr: hall.fabricCidr,
@@ -93,8 +129,9 @@ export function checkClusterRules(cluster: ClusterConfig, environment: Environme
       what: `tenant ${tenant.id}`,
     })),
   ];
+  const blocks = allBlocks.filter((b) => isCanonicalIpv4Cidr(b.cidr));
   blocks.forEach((b, index) => {
-    if (!cidrContains(supernet, b.cidr)) {
+    if (supernetValid && !cidrContains(supernet, b.cidr)) {
       problems.push({
         path: b.path,
         message: `${b.cidr} (${b.what}) is outside the cluster supernet ${supernet}; every block must lie inside the supernet`,
@@ -104,7 +141,10 @@ export function checkClusterRules(cluster: ClusterConfig, environment: Environme
       if (cidrsOverlap(b.cidr, other.cidr)) {
         problems.push({
           path: b.path,
-          message: `${b.cidr} (${b.what}) overlaps ${other.cidr} (${other.what}); address blocks must not overlap`,
+          message:
+            other.sharedServices && b.path.includes('tenants')
+              ? `${b.cidr} (${b.what}) collides with the shared-services block ${other.cidr} (addressPlan.platformCidr); a tenant CIDR must not overlap shared services`
+              : `${b.cidr} (${b.what}) overlaps ${other.cidr} (${other.what}); address blocks must not overlap`,
         });
       }
     }
@@ -120,6 +160,20 @@ export function checkClusterRules(cluster: ClusterConfig, environment: Environme
   const hallIds = new Set(cluster.halls.map((h) => h.id));
   const allocatedPerHall = new Map<string, number>();
   cluster.tenants.forEach((tenant, tenantIndex) => {
+    if (tenant.allocations.length === 0) {
+      problems.push({
+        path: at('tenants', tenantIndex, 'allocations'),
+        message: `tenant ${tenant.id} has no scalable units; allocate at least one SU in a hall (a tenant without units would get an empty network)`,
+      });
+    } else if (isCanonicalIpv4Cidr(tenant.cidr) && tenant.allocations.every((a) => hallIds.has(a.hall))) {
+      const plan = planTenantSubnets(cluster, tenant);
+      if (!plan.ok) {
+        problems.push({
+          path: at('tenants', tenantIndex, 'cidr'),
+          message: `${plan.reason}; the tenant CIDR must hold one subnet per hall the tenant has SUs in`,
+        });
+      }
+    }
     for (const [index] of duplicates(tenant.allocations, (a) => a.hall)) {
       problems.push({
         path: at('tenants', tenantIndex, 'allocations', index, 'hall'),
@@ -155,4 +209,23 @@ export function checkClusterRules(cluster: ClusterConfig, environment: Environme
   });
 
   return problems;
+}
+
+/**
+ * An emulator environment may lack resources and protection, so it never goes to AWS. It
+ * synthesizes only for the emulator, or offline for validate and plan.
+ */
+export function checkTargetRules(
+  environment: EnvironmentConfig,
+  targetKind: 'aws' | 'offline' | 'emulator',
+): Problem[] {
+  if (environment.runsOn === 'emulator' && targetKind === 'aws') {
+    return [
+      {
+        path: ['environment', 'runsOn'],
+        message: `environment ${environment.name} runs on the emulator and may not be deployed to AWS; set COLOSSUS_TARGET=emulator (with COLOSSUS_EMULATOR_ENDPOINT) or COLOSSUS_TARGET=offline`,
+      },
+    ];
+  }
+  return [];
 }

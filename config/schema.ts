@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { INSTANCE_TYPE_NAMES } from './instance-types';
 import { isCanonicalIpv4Cidr } from './cidr';
 import { checkClusterRules, checkEnvironmentRules } from './rules';
+import { checkPowerRules, powerSchema } from './power';
+import { checkCoolingRules, coolingSchema } from './cooling';
 
 // Ids end up in stack names, resource names and tags, so they stay DNS-label shaped.
 const slug = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
@@ -30,6 +32,24 @@ export const backendSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * Resources the pinned AWS emulator (moto, tools/emulator.ts) cannot create or read back.
+ * An environment that runs on the emulator may switch these off; no other environment may.
+ */
+export const EMULATOR_GAPS = [
+  'cluster-placement-groups',
+  'capacity-reservations',
+  'composite-alarms',
+  'tgw-default-route-table-options',
+  'tls-only-bucket-policies',
+  'kms-rotation-period',
+  'tgw-attachment-tags',
+  'security-group-rule-read-back',
+  'tgw-route-read-back',
+  'launch-template-read-back',
+  'tgw-attachment-delete',
+] as const;
+
 export const environmentSchema = z.strictObject({
   name: slug,
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region, such as us-east-1' }),
@@ -50,6 +70,23 @@ export const environmentSchema = z.strictObject({
     .default(365)
     .describe('CloudWatch retention for flow and audit logs; one of the values CloudWatch accepts'),
   tags: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/), z.string().max(256)).default({}),
+  platformAdminRole: z
+    .string()
+    .regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, { message: 'must be an IAM role name' })
+    .default('colossus-platform-admin')
+    .describe('IAM role that administers tenant KMS keys; it never reads tenant data'),
+  runsOn: z
+    .enum(['aws', 'emulator'])
+    .default('aws')
+    .describe('Where the environment is deployed; only an emulator environment may use the two fields below'),
+  emulatorGaps: z
+    .array(z.enum(EMULATOR_GAPS))
+    .default([])
+    .describe('Resources the AWS emulator cannot create, left out of this environment (runsOn: emulator only)'),
+  protectStatefulResources: z
+    .boolean()
+    .default(true)
+    .describe('prevent_destroy on state, keys, log groups and buckets; false only with runsOn: emulator'),
 });
 
 export const hallSchema = z.strictObject({
@@ -104,17 +141,32 @@ export const clusterSchema = z.strictObject({
   fabric: fabricSchema,
   halls: z.array(hallSchema).min(1),
   tenants: z.array(tenantSchema),
+  power: powerSchema,
+  cooling: coolingSchema,
+});
+
+// An accepted exception to one compliance rule for one construct (policy/suppressions.ts).
+export const suppressionSchema = z.strictObject({
+  rule: z.string().regex(/^CLX-[A-Z]{3}-\d{3}$/, { message: 'must be one rule id, such as CLX-ENC-001' }),
+  path: z.string().regex(/^[^/]+\/.+$/, { message: 'must be a construct path inside a stack: <stack>/<construct>...' }),
+  reason: z.string().trim().min(20, { message: 'must explain the exception in at least 20 characters' }),
+  expires: z.iso.date({ message: 'must be a date YYYY-MM-DD' }).optional(),
 });
 
 export const configSchema = z
   .strictObject({
     environment: environmentSchema,
     clusters: z.array(clusterSchema).min(1),
+    compliance: z.strictObject({ suppressions: z.array(suppressionSchema).default([]) }).optional(),
   })
   .superRefine((config, ctx) => {
     for (const problem of checkEnvironmentRules(config)) ctx.addIssue({ code: 'custom', ...problem });
     config.clusters.forEach((cluster, index) => {
       for (const problem of checkClusterRules(cluster, config.environment, ['clusters', index])) {
+        ctx.addIssue({ code: 'custom', ...problem });
+      }
+      const path = ['clusters', index];
+      for (const problem of [...checkPowerRules(cluster, path), ...checkCoolingRules(cluster, path)]) {
         ctx.addIssue({ code: 'custom', ...problem });
       }
     });
@@ -123,6 +175,7 @@ export const configSchema = z
 export type ColossusConfig = z.output<typeof configSchema>;
 export type EnvironmentConfig = ColossusConfig['environment'];
 export type BackendConfig = EnvironmentConfig['backend'];
+export type EmulatorGap = (typeof EMULATOR_GAPS)[number];
 export type ClusterConfig = ColossusConfig['clusters'][number];
 export type HallConfig = ClusterConfig['halls'][number];
 export type FabricConfig = ClusterConfig['fabric'];

@@ -1,24 +1,76 @@
 import type { Construct } from 'constructs';
 import {
   DataTerraformRemoteStateLocal,
+  Aspects,
   DataTerraformRemoteStateS3,
+  Lazy,
   LocalBackend,
   S3Backend,
+  type S3BackendConfig,
+  TerraformAsset,
   TerraformStack,
-  type TerraformRemoteState,
 } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { ClusterConfig, ColossusConfig } from '../config/schema';
+import { join } from 'node:path';
+import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
+import type { ClusterConfig, ColossusConfig, EmulatorGap, EnvironmentConfig } from '../config/schema';
+import type { Target } from '../config/target';
+import { RemoteOutputs } from './remote-outputs';
+import { AllowDestroy } from './protection';
+import { IgnoreEmulatorDrift, OmitKmsRotationPeriod } from './emulator-gaps';
 
 export interface ColossusStackProps {
   readonly config: ColossusConfig;
   readonly cluster: ClusterConfig;
+  /** Where the stack runs; the real cloud unless main.ts says otherwise. */
+  readonly target?: Target;
   /** Tags beyond the environment's, such as the hall. */
   readonly tags?: Record<string, string>;
 }
 
+/** Provider settings a target needs beyond region and tags. */
+export function targetProviderSettings(target: Target, env: EnvironmentConfig): Partial<AwsProviderConfig> {
+  switch (target.kind) {
+    case 'aws':
+      return { allowedAccountIds: [env.accountId] };
+    case 'offline':
+      // Nothing may call AWS: no credential check, no account lookup, no metadata service.
+      return {
+        accessKey: 'offline-placeholder',
+        secretKey: 'offline-placeholder',
+        skipCredentialsValidation: true,
+        skipRequestingAccountId: true,
+        skipMetadataApiCheck: 'true',
+        skipRegionValidation: true,
+      };
+    case 'emulator':
+      return {
+        accessKey: 'emulator',
+        secretKey: 'emulator',
+        skipCredentialsValidation: true,
+        skipRequestingAccountId: true,
+        skipMetadataApiCheck: 'true',
+        skipRegionValidation: true,
+        s3UsePathStyle: true,
+        endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, target.endpoint]))],
+      };
+  }
+}
+
+/** Every AWS API the stacks call, pointed at the emulator under the emulator target. */
+export const EMULATED_SERVICES = [
+  'autoscaling',
+  'cloudwatch',
+  'ec2',
+  'iam',
+  'kms',
+  'logs',
+  's3',
+  'sns',
+  'sts',
+] as const;
+
 /** Local state lives outside the synth output, so a fresh synth never loses it. */
-function localStatePath(environment: string, stack: string): string {
+export function localStatePath(environment: string, stack: string): string {
   // Terraform runs in cdktf.out/stacks/<stack>; state goes to <project>/.state/<env>/.
   return `../../../.state/${environment}/${stack}.tfstate`;
 }
@@ -27,20 +79,62 @@ function s3StateKey(prefix: string, stack: string): string {
   return `${prefix}/${stack}.tfstate`;
 }
 
+/** The KMS alias of the key that encrypts an S3 state bucket; the bootstrap stack creates it. */
+export function stateKeyAlias(bucket: string): string {
+  return `alias/${bucket}`;
+}
+
+type S3StateBackend = Extract<EnvironmentConfig['backend'], { type: 's3' }>;
+
+/**
+ * Where a stack's S3 state lives: one key per stack, encrypted with the state bucket's KMS
+ * key. Under the emulator target the backend talks to the emulator's S3 as well.
+ */
+export function s3BackendSettings(
+  env: EnvironmentConfig,
+  backend: S3StateBackend,
+  stack: string,
+  target: Target,
+): S3BackendConfig {
+  return {
+    bucket: backend.bucket,
+    key: s3StateKey(backend.keyPrefix, stack),
+    region: backend.region,
+    encrypt: true,
+    kmsKeyId: `arn:aws:kms:${backend.region}:${env.accountId}:${stateKeyAlias(backend.bucket)}`,
+    ...(target.kind === 'emulator'
+      ? {
+          accessKey: 'emulator',
+          secretKey: 'emulator',
+          skipCredentialsValidation: true,
+          skipRequestingAccountId: true,
+          skipMetadataApiCheck: true,
+          skipRegionValidation: true,
+          usePathStyle: true,
+          endpoints: { s3: target.endpoint, sts: target.endpoint, iam: target.endpoint },
+        }
+      : {}),
+  };
+}
+
 /** Every Colossus stack: the AWS provider with the environment's tags, and its own state. */
 export class ColossusStack extends TerraformStack {
   protected readonly config: ColossusConfig;
   protected readonly cluster: ClusterConfig;
+  protected readonly target: Target;
+  /** Stacks whose outputs this one reads: they deploy first (build.ts makes them dependencies). */
+  readonly upstream = new Set<string>();
 
   constructor(scope: Construct, name: string, props: ColossusStackProps) {
     super(scope, name);
     this.config = props.config;
     this.cluster = props.cluster;
+    this.target = props.target ?? { kind: 'aws' };
     const env = props.config.environment;
 
     new AwsProvider(this, 'aws', {
       region: env.region,
-      allowedAccountIds: [env.accountId],
+      ...targetProviderSettings(this.target, env),
       defaultTags: [
         {
           tags: {
@@ -58,31 +152,53 @@ export class ColossusStack extends TerraformStack {
     });
 
     const backend = env.backend;
-    if (backend.type === 'local') {
+    if (this.target.kind === 'offline') {
+      // Offline plans start from empty state, kept apart from any real local state.
+      new LocalBackend(this, { path: localStatePath(`offline/${env.name}`, name) });
+    } else if (backend.type === 'local') {
       new LocalBackend(this, { path: localStatePath(env.name, name) });
     } else {
-      new S3Backend(this, {
-        bucket: backend.bucket,
-        key: s3StateKey(backend.keyPrefix, name),
-        region: backend.region,
-        encrypt: true,
-      });
+      new S3Backend(this, s3BackendSettings(env, backend, name, this.target));
       // S3 native locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it yet.
       this.addOverride('terraform.backend.s3.use_lockfile', true);
     }
+    if (!env.protectStatefulResources) Aspects.of(this).add(new AllowDestroy());
+    if (this.emulatorLacks('kms-rotation-period')) Aspects.of(this).add(new OmitKmsRotationPeriod());
+    if (env.emulatorGaps.length > 0) Aspects.of(this).add(new IgnoreEmulatorDrift(env.emulatorGaps));
+  }
+
+  /** Whether this environment leaves out a resource the emulator lacks (only runsOn: emulator may). */
+  protected emulatorLacks(gap: EmulatorGap): boolean {
+    return this.config.environment.emulatorGaps.includes(gap);
   }
 
   /** Reads another stack's outputs through the backend both stacks share. */
-  protected remoteState(id: string, stack: string): TerraformRemoteState {
+  protected remoteState(id: string, stack: string): RemoteOutputs {
+    this.upstream.add(stack);
     const env = this.config.environment;
     const backend = env.backend;
-    if (backend.type === 'local') {
-      return new DataTerraformRemoteStateLocal(this, id, { path: localStatePath(env.name, stack) });
+    const arnPrefix = `arn:aws:sns:${env.region}:${env.accountId}:`;
+    if (this.target.kind === 'offline') {
+      let outputs: RemoteOutputs | undefined = undefined;
+      // Terraform refuses a missing state file even with defaults; an empty one yields them.
+      const empty = new TerraformAsset(this, `${id}-empty-state`, { path: join(__dirname, 'assets', 'empty.tfstate') });
+      const state = new DataTerraformRemoteStateLocal(this, id, {
+        path: empty.path,
+        // Resolved at synth, after the stack has read every output it needs.
+        defaults: Lazy.anyValue({ produce: () => outputs?.placeholders() ?? {} }) as unknown as Record<string, unknown>,
+      });
+      outputs = new RemoteOutputs(state, arnPrefix);
+      return outputs;
     }
-    return new DataTerraformRemoteStateS3(this, id, {
-      bucket: backend.bucket,
-      key: s3StateKey(backend.keyPrefix, stack),
-      region: backend.region,
-    });
+    if (backend.type === 'local') {
+      return new RemoteOutputs(
+        new DataTerraformRemoteStateLocal(this, id, { path: localStatePath(env.name, stack) }),
+        arnPrefix,
+      );
+    }
+    return new RemoteOutputs(
+      new DataTerraformRemoteStateS3(this, id, s3BackendSettings(env, backend, stack, this.target)),
+      arnPrefix,
+    );
   }
 }

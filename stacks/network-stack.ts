@@ -41,6 +41,7 @@ export class NetworkStack extends ColossusStack {
     for (const [hall, subnets] of this.network.halls) {
       new TerraformOutput(this, networkOutputs.fabricSubnetId(hall), { value: subnets.fabric.id });
       new TerraformOutput(this, networkOutputs.frontendSubnetId(hall), { value: subnets.frontend.id });
+      new TerraformOutput(this, networkOutputs.frontendRouteTableId(hall), { value: subnets.frontendRouteTable.id });
     }
   }
 }

@@ -12,4 +12,22 @@ export const networkOutputs = {
   s3PrefixListId: 's3_prefix_list_id',
   fabricSubnetId: (hall: string) => `${ident(hall)}_fabric_subnet_id`,
   frontendSubnetId: (hall: string) => `${ident(hall)}_frontend_subnet_id`,
+  frontendRouteTableId: (hall: string) => `${ident(hall)}_frontend_route_table_id`,
+} as const;
+
+/** Published by the tenancy stack of a cluster; read by its compute stacks. */
+export const tenancyOutputs = {
+  transitGatewayId: 'transit_gateway_id',
+  vpcId: (tenant: string) => `${ident(tenant)}_vpc_id`,
+  subnetId: (tenant: string, hall: string) => `${ident(tenant)}_${ident(hall)}_subnet_id`,
+  efaSecurityGroupId: (tenant: string) => `${ident(tenant)}_efa_security_group_id`,
+  nodeSecurityGroupId: (tenant: string) => `${ident(tenant)}_node_security_group_id`,
+  kmsKeyArn: (tenant: string) => `${ident(tenant)}_kms_key_arn`,
+  roleArn: (tenant: string) => `${ident(tenant)}_role_arn`,
+  bucketName: (tenant: string) => `${ident(tenant)}_bucket_name`,
+} as const;
+
+/** Published by the alerting stack of a cluster; read by its monitoring stacks. */
+export const alertingOutputs = {
+  topicArn: (severity: string) => `${ident(severity)}_topic_arn`,
 } as const;

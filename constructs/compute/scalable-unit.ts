@@ -19,6 +19,10 @@ export interface ScalableUnitProps {
   readonly rootVolumeGiB: number;
   /** Tags every instance, volume and interface of the unit carries. */
   readonly tags: Record<string, string>;
+  /** False only where the AWS emulator cannot create a cluster placement group. */
+  readonly placementGroup?: boolean;
+  /** False only where the AWS emulator cannot create a capacity reservation. */
+  readonly capacityReservation?: boolean;
 }
 
 /**
@@ -27,8 +31,8 @@ export interface ScalableUnitProps {
  * Four resources whatever the GPU count.
  */
 export class ScalableUnit extends Construct {
-  readonly placementGroup: PlacementGroup;
-  readonly capacityReservation: Ec2CapacityReservation;
+  readonly placementGroup?: PlacementGroup;
+  readonly capacityReservation?: Ec2CapacityReservation;
   readonly launchTemplate: LaunchTemplate;
   readonly autoScalingGroup: AutoscalingGroup;
 
@@ -36,23 +40,25 @@ export class ScalableUnit extends Construct {
     super(scope, id);
     const tags = { Name: props.name, ...props.tags };
 
-    this.placementGroup = new PlacementGroup(this, 'placement-group', {
-      name: props.name,
-      strategy: 'cluster',
-      tags,
-    });
+    const placementGroup = (this.placementGroup =
+      props.placementGroup === false
+        ? undefined
+        : new PlacementGroup(this, 'placement-group', { name: props.name, strategy: 'cluster', tags }));
 
-    this.capacityReservation = new Ec2CapacityReservation(this, 'capacity-reservation', {
-      instanceType: props.instanceType,
-      instancePlatform: 'Linux/UNIX',
-      availabilityZone: props.availabilityZone,
-      instanceCount: props.nodes,
-      // Targeted: only this unit's launch template may consume the reservation.
-      instanceMatchCriteria: 'targeted',
-      endDateType: 'unlimited',
-      placementGroupArn: this.placementGroup.arn,
-      tags,
-    });
+    const reservation = (this.capacityReservation =
+      props.capacityReservation === false
+        ? undefined
+        : new Ec2CapacityReservation(this, 'capacity-reservation', {
+            instanceType: props.instanceType,
+            instancePlatform: 'Linux/UNIX',
+            availabilityZone: props.availabilityZone,
+            instanceCount: props.nodes,
+            // Targeted: only this unit's launch template may consume the reservation.
+            instanceMatchCriteria: 'targeted',
+            endDateType: 'unlimited',
+            placementGroupArn: placementGroup?.arn,
+            tags,
+          }));
 
     this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name: props.name,
@@ -88,10 +94,10 @@ export class ScalableUnit extends Construct {
         associatePublicIpAddress: 'false',
         deleteOnTermination: 'true',
       })),
-      placement: { groupName: this.placementGroup.name },
-      capacityReservationSpecification: {
-        capacityReservationTarget: { capacityReservationId: this.capacityReservation.id },
-      },
+      placement: placementGroup ? { groupName: placementGroup.name } : undefined,
+      capacityReservationSpecification: reservation
+        ? { capacityReservationTarget: { capacityReservationId: reservation.id } }
+        : undefined,
       tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
         resourceType,
         tags,
@@ -105,12 +111,14 @@ export class ScalableUnit extends Construct {
       maxSize: props.nodes,
       desiredCapacity: props.nodes,
       vpcZoneIdentifier: [props.subnetId],
-      placementGroup: this.placementGroup.id,
+      placementGroup: placementGroup?.id,
       launchTemplate: { id: this.launchTemplate.id, version: '$Latest' },
-      capacityReservationSpecification: {
-        capacityReservationPreference: 'capacity-reservations-only',
-        capacityReservationTarget: { capacityReservationIds: [this.capacityReservation.id] },
-      },
+      capacityReservationSpecification: reservation
+        ? {
+            capacityReservationPreference: 'capacity-reservations-only',
+            capacityReservationTarget: { capacityReservationIds: [reservation.id] },
+          }
+        : undefined,
       healthCheckType: 'EC2',
       // GPU nodes take long to pass health checks; never block an apply on them.
       waitForCapacityTimeout: '0',

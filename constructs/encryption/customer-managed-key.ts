@@ -20,6 +20,8 @@ export interface CustomerManagedKeyProps {
   /** Grants beyond the account root, for the services or roles that use the key. */
   readonly statements: readonly PolicyStatement[];
   readonly tags?: Record<string, string>;
+  /** Terraform refuses to destroy the key (default true): losing it loses every byte under it (CLX-LIF-001). */
+  readonly preventDestroy?: boolean;
 }
 
 /** A KMS key that rotates yearly and carries an explicit key policy. */
@@ -50,6 +52,7 @@ export class CustomerManagedKey extends Construct {
       deletionWindowInDays: 30,
       policy: JSON.stringify(policy),
       tags: props.tags,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     this.alias = new KmsAlias(this, 'alias', {
       name: `alias/${props.alias}`,

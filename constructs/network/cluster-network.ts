@@ -30,6 +30,8 @@ export interface ClusterNetworkProps {
 export interface HallSubnets {
   readonly frontend: Subnet;
   readonly fabric: Subnet;
+  /** Routes back to tenants (through the Transit Gateway) are added here by the tenancy stack. */
+  readonly frontendRouteTable: RouteTable;
 }
 
 /** The cluster VPC: a front-end and a GPU fabric subnet per hall, private, with flow logs. */
@@ -63,6 +65,7 @@ export class ClusterNetwork extends Construct {
       const frontend = this.privateSubnet(`${hall.id}-frontend`, props.name, this.vpc.id, hall.frontendCidr, hall);
       // Taking the CIDR from the association orders the subnet after the block exists.
       const fabric = this.privateSubnet(`${hall.id}-fabric`, props.name, block.vpcId, block.cidrBlock, hall);
+      const tables = new Map<string, RouteTable>();
       for (const [tier, subnet] of [
         ['frontend', frontend],
         ['fabric', fabric],
@@ -76,8 +79,9 @@ export class ClusterNetwork extends Construct {
           routeTableId: table.id,
         });
         routeTables.push(table);
+        tables.set(tier, table);
       }
-      this.halls.set(hall.id, { frontend, fabric });
+      this.halls.set(hall.id, { frontend, fabric, frontendRouteTable: tables.get('frontend')! });
     }
 
     // Checkpoints and datasets reach S3 without leaving the AWS network.

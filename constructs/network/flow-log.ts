@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CustomerManagedKey } from '../encryption/customer-managed-key';
@@ -12,6 +13,8 @@ export interface VpcFlowLogProps {
   readonly region: string;
   readonly accountId: string;
   readonly retentionDays: number;
+  /** Caps the delivery role with a permission boundary of the same grants (a tenant's roles need one). */
+  readonly boundRole?: boolean;
 }
 
 /** Flow logs of every packet decision in a VPC, into a KMS-encrypted log group. */
@@ -45,9 +48,29 @@ export class VpcFlowLog extends Construct {
       name: logGroupName,
       retentionInDays: props.retentionDays,
       kmsKeyId: this.key.key.arn,
+      // Flow logs are audit evidence: a destroy must not take them (CLX-LIF-002).
+      lifecycle: { preventDestroy: true },
     });
 
+    const delivery = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          Resource: [logGroupArn, `${logGroupArn}:*`],
+        },
+      ],
+    };
+    const boundary = props.boundRole
+      ? new IamPolicy(this, 'role-boundary', {
+          name: `${props.name}-flow-logs-boundary`,
+          description: `Permission boundary of the flow log delivery role of ${props.name}`,
+          policy: JSON.stringify(delivery),
+        })
+      : undefined;
     const role = new IamRole(this, 'role', {
+      permissionsBoundary: boundary?.arn,
       name: `${props.name}-flow-logs`,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
@@ -64,16 +87,7 @@ export class VpcFlowLog extends Construct {
     new IamRolePolicy(this, 'role-policy', {
       role: role.name,
       name: 'deliver-flow-logs',
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            Resource: [logGroupArn, `${logGroupArn}:*`],
-          },
-        ],
-      }),
+      policy: JSON.stringify(delivery),
     });
 
     this.flowLog = new FlowLog(this, 'flow-log', {

@@ -1,0 +1,83 @@
+import { INSTANCE_TYPES } from '../../config/instance-types';
+import { nodesPerScalableUnit } from '../../config/capacity';
+import { MAX_RESOURCES_PER_STACK, planStacks } from '../../stacks/sharding';
+import { availableEnvironments, loadConfig } from '../../config/load';
+import { resourceCount, resourcesOf, synthEnvironment, type SynthesizedEnvironment } from '../helpers/synth';
+
+// Every real environment: the emulator one leaves out what the emulator lacks and has
+// tests of its own (test/deploy). Prod takes seconds: each is built once for the file.
+const realEnvironments = availableEnvironments().filter(
+  (name) => loadConfig({ environment: name }).environment.runsOn !== 'emulator',
+);
+const environments: Record<string, SynthesizedEnvironment> = Object.fromEntries(
+  realEnvironments.map((name) => [name, synthEnvironment(name)]),
+);
+
+describe.each(Object.keys(environments))('%s environment', (name) => {
+  const env = environments[name]!;
+
+  it('names stacks <env>-<cluster>-<layer>[-<hall>] and builds exactly the plan', () => {
+    const plan = planStacks(env.config);
+    expect([...env.stacks.keys()]).toEqual(plan.map((p) => p.name));
+    for (const stack of env.stacks.keys())
+      expect(stack).toMatch(new RegExp(`^${name}-(bootstrap|colossus-[12]-[a-z]+(-[a-z0-9-]+)?)$`));
+    expect(env.stacks.has(`${name}-bootstrap`)).toBe(env.config.environment.backend.type === 's3');
+  });
+
+  it(`keeps every stack at or under ${MAX_RESOURCES_PER_STACK} resources`, () => {
+    const oversized = [...env.stacks].filter(([, json]) => resourceCount(json) > MAX_RESOURCES_PER_STACK);
+    expect(oversized.map(([stack, json]) => `${stack}: ${resourceCount(json)}`)).toEqual([]);
+  });
+
+  it('has one compute stack per hall, holding one capacity reservation per scalable unit', () => {
+    for (const cluster of env.config.clusters) {
+      for (const hall of cluster.halls) {
+        const json = env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`);
+        expect(json).toBeDefined();
+        expect(Object.keys(resourcesOf(json!, 'aws_ec2_capacity_reservation'))).toHaveLength(hall.scalableUnits);
+      }
+    }
+  });
+
+  it('reserves exactly the nodes of each unit, and launches each with an EFA interface on every card and IMDSv2', () => {
+    for (const cluster of env.config.clusters) {
+      const cards = INSTANCE_TYPES[cluster.fabric.instanceType].networkCards;
+      const nodes = nodesPerScalableUnit(cluster.fabric);
+      for (const hall of cluster.halls) {
+        const json = env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!;
+        for (const reservation of Object.values(resourcesOf(json, 'aws_ec2_capacity_reservation'))) {
+          expect(reservation).toEqual(
+            expect.objectContaining({
+              instance_count: nodes,
+              instance_type: cluster.fabric.instanceType,
+              availability_zone: hall.availabilityZone,
+            }),
+          );
+        }
+        for (const template of Object.values(resourcesOf(json, 'aws_launch_template'))) {
+          const nics = template.network_interfaces as { network_card_index: number; interface_type: string }[];
+          expect(nics.map((n) => n.network_card_index)).toEqual([...Array(cards).keys()]);
+          expect(nics.every((n) => n.interface_type.startsWith('efa'))).toBe(true);
+          expect(template.metadata_options).toEqual(expect.objectContaining({ http_tokens: 'required' }));
+        }
+        for (const group of Object.values(resourcesOf(json, 'aws_autoscaling_group'))) {
+          expect([group.min_size, group.max_size, group.desired_capacity]).toEqual([nodes, nodes, nodes]);
+        }
+      }
+    }
+  });
+
+  it('tags every SU with its tenant, or as unallocated spare capacity', () => {
+    for (const cluster of env.config.clusters) {
+      for (const tenant of cluster.tenants) {
+        const expected = tenant.allocations.reduce((sum, a) => sum + a.scalableUnits, 0);
+        const tagged = cluster.halls.flatMap((hall) =>
+          Object.values(
+            resourcesOf(env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!, 'aws_ec2_capacity_reservation'),
+          ).filter((r) => (r.tags as Record<string, string>).tenant === tenant.id),
+        );
+        expect(tagged).toHaveLength(expected);
+      }
+    }
+  });
+});
