@@ -7,10 +7,8 @@ import {
   LocalBackend,
   S3Backend,
   type S3BackendConfig,
-  TerraformAsset,
   TerraformStack,
 } from 'cdktf';
-import { join } from 'node:path';
 import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 import type { ClusterConfig, ColossusConfig, EmulatorGap, EnvironmentConfig } from '../config/schema';
 import type { Target } from '../config/target';
@@ -180,10 +178,10 @@ export class ColossusStack extends TerraformStack {
     const arnPrefix = `arn:aws:sns:${env.region}:${env.accountId}:`;
     if (this.target.kind === 'offline') {
       let outputs: RemoteOutputs | undefined = undefined;
-      // Terraform refuses a missing state file even with defaults; an empty one yields them.
-      const empty = new TerraformAsset(this, `${id}-empty-state`, { path: join(__dirname, 'assets', 'empty.tfstate') });
+      // Offline, the upstream state is empty (npm run plan seeds it): every output read falls back
+      // to a placeholder default.
       const state = new DataTerraformRemoteStateLocal(this, id, {
-        path: empty.path,
+        path: localStatePath(`offline/${env.name}`, stack),
         // Resolved at synth, after the stack has read every output it needs.
         defaults: Lazy.anyValue({ produce: () => outputs?.placeholders() ?? {} }) as unknown as Record<string, unknown>,
       });

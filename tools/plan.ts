@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ColossusError } from '../config/errors';
 import { parseTarget } from '../config/target';
 import { PLAN_DIR, PLAN_INDEX, type PlanIndex } from './review/plan-json';
 import { readStacks, type SynthesizedStack } from './synth-environment';
-import { PROJECT_ROOT, mapLimit, providerSource, run, terraformBinary, terraformEnv } from './terraform';
+import { PROJECT_ROOT, mapWarmFirst, providerSource, run, terraformBinary, terraformEnv } from './terraform';
 
 /**
  * `npm run plan -- [env] [stacks…]`: synthesize (offline target unless --target says
@@ -56,6 +56,39 @@ function localStatePath(stack: SynthesizedStack): string | undefined {
   };
   const path = json.terraform?.backend?.local?.path;
   return path === undefined ? undefined : resolve(stack.dir, path);
+}
+
+/** Every local state file a stack uses: its own, and each upstream one it reads. */
+function localStateFiles(stack: SynthesizedStack): string[] {
+  const json = JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')) as {
+    terraform?: { backend?: { local?: { path?: string } } };
+    data?: { terraform_remote_state?: Record<string, { backend?: string; config?: { path?: string } }> };
+  };
+  const paths = [json.terraform?.backend?.local?.path];
+  for (const remote of Object.values(json.data?.terraform_remote_state ?? {})) {
+    if (remote.backend === 'local') paths.push(remote.config?.path);
+  }
+  return paths.filter((p): p is string => typeof p === 'string').map((p) => resolve(stack.dir, p));
+}
+
+/**
+ * Offline plans start from empty state. Terraform refuses to read a remote state file that
+ * does not exist, even with defaults, so every state file a stack touches is seeded empty.
+ */
+function seedEmptyState(stacks: readonly SynthesizedStack[]): void {
+  const empty = {
+    version: 4,
+    terraform_version: '1.11.4',
+    serial: 0,
+    lineage: 'colossus-offline',
+    outputs: {},
+    resources: [],
+  };
+  for (const file of new Set(stacks.flatMap(localStateFiles))) {
+    if (existsSync(file)) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(empty, null, 2)}\n`);
+  }
 }
 
 function pick(stacks: readonly SynthesizedStack[], wanted: readonly string[], environment: string): SynthesizedStack[] {
@@ -157,12 +190,13 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (target.kind === 'offline') seedEmptyState(synthesized);
   const plansDir = join(outdir, PLAN_DIR);
   rmSync(plansDir, { recursive: true, force: true });
   mkdirSync(plansDir, { recursive: true });
 
   let done = 0;
-  const outcomes = await mapLimit(stacks, jobs, async (stack) => {
+  const outcomes = await mapWarmFirst(stacks, jobs, async (stack) => {
     const outcome = await planStack(stack, plansDir, env, target.kind === 'offline');
     done += 1;
     const what = outcome.ok ? (outcome.summary ?? 'planned') : 'FAILED';

@@ -142,3 +142,17 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
   await Promise.all(workers);
   return results;
 }
+
+/**
+ * Runs the first task alone, then the rest `limit` at a time: Terraform's plugin cache is
+ * not safe for two inits filling it at once, and the first init fills it.
+ */
+export async function mapWarmFirst<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const [first, ...rest] = items;
+  if (first === undefined) return [];
+  return [await task(first), ...(await mapLimit(rest, limit, task))];
+}

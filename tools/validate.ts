@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { synthEnvironment } from './synth-environment';
-import { PROJECT_ROOT, mapLimit, providerSource, run, terraformBinary, terraformEnv } from './terraform';
+import { PROJECT_ROOT, mapWarmFirst, providerSource, run, terraformBinary, terraformEnv } from './terraform';
 
 /** `terraform init` + `terraform validate` of every stack of the named environments. */
 async function main(): Promise<void> {
@@ -30,8 +30,6 @@ async function main(): Promise<void> {
     console.log(
       `${environment}: synthesized ${stacks.length} stacks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    // Terraform's plugin cache is not safe for two inits filling it at once: warm it first.
-    const [first, ...rest] = stacks;
     const validateStack = async (stack: (typeof stacks)[number]) => {
       const t0 = Date.now();
       const init = await run(terraformBinary(), ['init', '-backend=false', '-input=false', '-no-color'], {
@@ -44,7 +42,7 @@ async function main(): Promise<void> {
       console.log(`  ${validate.code === 0 ? 'ok  ' : 'FAIL'} ${stack.name} (${seconds} s)`);
       return { stack, ok: validate.code === 0, detail: validate.stderr || validate.stdout };
     };
-    const results = first ? [await validateStack(first), ...(await mapLimit(rest, jobs, validateStack))] : [];
+    const results = await mapWarmFirst(stacks, jobs, validateStack);
     for (const result of results) {
       if (result.ok) passed += 1;
       else {

@@ -61,4 +61,21 @@ describe('the app entry point on bad input', () => {
     };
     expect(Object.keys(manifest.stacks).every((s) => s.startsWith('dev-'))).toBe(true);
   });
+
+  it('synthesizes the offline target, with a placeholder for every upstream output a stack reads', () => {
+    const outdir = join(dir, 'offline');
+    const result = synth({ COLOSSUS_TARGET: 'offline' }, outdir);
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, { workingDirectory: string }>;
+    };
+    const compute = Object.entries(manifest.stacks).find(([name]) => name.includes('-compute-'));
+    const json = JSON.parse(readFileSync(join(outdir, compute![1].workingDirectory, 'cdk.tf.json'), 'utf8')) as {
+      data: { terraform_remote_state: Record<string, { config: { path: string }; defaults: object }> };
+    };
+    for (const [name, state] of Object.entries(json.data.terraform_remote_state)) {
+      expect(state.config.path).toMatch(new RegExp(`/\\.state/offline/dev/dev-colossus-[12]-${name}\\.tfstate$`));
+      expect(Object.keys(state.defaults).length).toBeGreaterThan(0);
+    }
+  });
 });
