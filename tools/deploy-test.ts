@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { planStacks } from '../stacks/sharding';
-import { installEmulator, MOTO_VERSION, startEmulator, type Emulator } from './emulator';
+import {
+  emptyEmulatorBucket,
+  emulatorInventory,
+  installEmulator,
+  MOTO_VERSION,
+  startEmulator,
+  type Emulator,
+} from './emulator';
 import { PROJECT_ROOT, run, terraformBinary, terraformEnv, type RunResult } from './terraform';
 
 /**
@@ -21,16 +28,20 @@ export const OUR_MARKERS = ['colossus-infra', `${ENVIRONMENT}-colossus-`, `${ENV
 
 type Inventory = Record<string, Record<string, unknown[]>>;
 
-/** What AWS itself keeps for a while after a delete: keys pending deletion, terminated instances. */
+/**
+ * What AWS itself keeps for a while after a delete: keys pending deletion, terminated
+ * instances, endpoints and Transit Gateway route tables in the "deleted" state.
+ */
 function stillWinding(service: string, entry: Record<string, unknown>): boolean {
-  if (service === 'kms') return entry.key_state === 'PendingDeletion';
-  if (service === 'ec2' && entry._state && typeof entry._state === 'object') {
-    return (entry._state as { name?: string }).name === 'terminated';
+  if (service === 'kms') return entry.KeyState === 'PendingDeletion';
+  if (typeof entry.State === 'string') return entry.State.toLowerCase() === 'deleted';
+  if (service === 'ec2' && entry.State && typeof entry.State === 'object') {
+    return (entry.State as { Name?: string }).Name === 'terminated';
   }
   return false;
 }
 
-/** Entries of moto's model dump (/moto-api/data.json) that mention any of our markers, by service.model. */
+/** Entries of the emulator's inventory (emulatorInventory) that mention any of our markers, by service.model. */
 export function leftovers(inventory: Inventory, markers: readonly string[] = OUR_MARKERS): Record<string, number> {
   const found: Record<string, number> = {};
   for (const [service, models] of Object.entries(inventory)) {
@@ -47,17 +58,6 @@ export function leftovers(inventory: Inventory, markers: readonly string[] = OUR
     }
   }
   return found;
-}
-
-/** Object versions and delete markers in a ListObjectVersions answer. */
-export function objectVersions(xml: string): { key: string; versionId: string }[] {
-  const out: { key: string; versionId: string }[] = [];
-  for (const block of xml.matchAll(/<(Version|DeleteMarker)>([\s\S]*?)<\/\1>/g)) {
-    const key = /<Key>([\s\S]*?)<\/Key>/.exec(block[2] ?? '')?.[1];
-    const versionId = /<VersionId>([\s\S]*?)<\/VersionId>/.exec(block[2] ?? '')?.[1];
-    if (key && versionId) out.push({ key, versionId });
-  }
-  return out;
 }
 
 /** A resource block of a synthesized stack or of a Terraform state, by address. */
@@ -100,25 +100,22 @@ export function stateAddresses(state: Pick<PulledState, 'resources'>): string[] 
 
 /**
  * How `terraform import` names an existing resource of each named type, from its entry in
- * moto's model dump. An interrupted create can leave such a resource in the cloud but not in
+ * the emulator's inventory. An interrupted create can leave such a resource in the cloud but not in
  * state; the operator adopts it by name (README, "After an interrupted deploy").
  */
 const ADOPTABLE: Readonly<Record<string, { model: string; importId: (entry: Record<string, unknown>) => unknown }>> = {
   aws_launch_template: { model: 'ec2.LaunchTemplate', importId: (e) => e.id },
-  aws_security_group: { model: 'ec2.SecurityGroup', importId: (e) => e.group_id },
-  aws_autoscaling_group: { model: 'autoscaling.FakeAutoScalingGroup', importId: (e) => e.name },
+  aws_security_group: { model: 'ec2.SecurityGroup', importId: (e) => e.id },
+  aws_autoscaling_group: { model: 'autoscaling.AutoScalingGroup', importId: (e) => e.name },
 };
 
-/** Entries of one moto model (service.model) whose AWS name is `name`. */
+/** Entries of one kind (service.model) whose AWS name is `name`. */
 export function entriesNamed(inventory: Inventory, model: string, name: string): Record<string, unknown>[] {
   const [service, kind] = model.split('.') as [string, string];
   const entries = inventory[service]?.[kind];
   if (!Array.isArray(entries)) return [];
   return entries.filter(
-    (e): e is Record<string, unknown> =>
-      !!e &&
-      typeof e === 'object' &&
-      ((e as { name?: unknown }).name === name || (e as { group_name?: unknown }).group_name === name),
+    (e): e is Record<string, unknown> => !!e && typeof e === 'object' && (e as { name?: unknown }).name === name,
   );
 }
 
@@ -250,8 +247,8 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
   const terraform = (stack: string, args: string[]) =>
     run(terraformBinary(env), args, { cwd: stackDir(stack), env: { ...env, TF_IN_AUTOMATION: '1' } });
   const s3 = (path: string, init?: RequestInit) => fetch(`${endpoint}/${backend.bucket}${path}`, init);
-  const inventory = async (): Promise<Inventory> =>
-    (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as Inventory;
+  // Through the APIs: moto's model dump (/moto-api/data.json) also keeps what was deleted.
+  const inventory = async (): Promise<Inventory> => emulatorInventory(endpoint, config.environment.region);
   // Listing touches no object, so it works on the emulator without signed requests or KMS.
   const lockExists = async (stack: string) => {
     const listing = await (await s3(`?list-type=2&prefix=${encodeURIComponent(`${stateKey(stack)}.tflock`)}`)).text();
@@ -277,7 +274,8 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
     if (down.code === 0) return 'destroyed';
     const gone = attachmentDeleteGap ? goneAttachments(`${down.stdout}\n${down.stderr}`) : undefined;
     expect(gone !== undefined, `destroying ${stack} failed:\n${tail(down)}`);
-    const still = JSON.stringify(await inventory());
+    const ec2 = (await inventory()).ec2 ?? {};
+    const still = JSON.stringify([ec2.TransitGatewayAttachment ?? [], ec2.TransitGatewayVpcAttachment ?? []]);
     const present = gone!.filter((id) => still.includes(`"${id}"`));
     expect(present.length === 0, `destroying ${stack} failed, and the emulator still holds ${present.join(', ')}`);
     const again = await terraform(stack, ['destroy', '-auto-approve', '-input=false', '-no-color']);
@@ -445,13 +443,16 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
       if (outcome !== 'destroyed') faults.push(`destroy of ${stack}: ${outcome}`);
     }
     // The state bucket is versioned and protected from force-destroy: empty it on purpose.
-    const versions = objectVersions(await (await s3('?versions')).text());
-    for (const v of versions) {
-      await s3(`/${v.key.split('/').map(encodeURIComponent).join('/')}?versionId=${encodeURIComponent(v.versionId)}`, {
-        method: 'DELETE',
-      });
-    }
-    const last = await cdktf(['destroy', bootstrap, '--auto-approve', '--skip-provider-lock']);
+    const emptied = emptyEmulatorBucket(endpoint, config.environment.region, backend.bucket);
+    console.log(`  ${backend.bucket}: ${emptied} object versions and delete markers deleted`);
+    // Alone: the stacks that read the bucket are gone already.
+    const last = await cdktf([
+      'destroy',
+      bootstrap,
+      '--auto-approve',
+      '--skip-provider-lock',
+      '--ignore-missing-stack-dependencies',
+    ]);
     expect(last.code === 0, `destroying ${bootstrap} failed:\n${tail(last)}`);
   });
   const left = leftovers(await inventory());

@@ -114,6 +114,118 @@ export async function startEmulator(options: { port?: number; timeoutMs?: number
   return { endpoint, pid: child.pid ?? -1, log, stop };
 }
 
+/**
+ * Lists what the emulator holds now, through the AWS APIs (boto3, installed with moto), by
+ * service and kind: { ec2: { VPC: [{ name, id, ...the API's own fields }] } }. moto's model
+ * dump (/moto-api/data.json) is no inventory: it keeps every object ever created, deleted ones too.
+ */
+const INVENTORY_SCRIPT = String.raw`
+import json, sys, boto3
+endpoint, region = sys.argv[1], sys.argv[2]
+def client(service):
+    return boto3.client(service, endpoint_url=endpoint, region_name=region,
+                        aws_access_key_id='emulator', aws_secret_access_key='emulator')
+out = {}
+def put(service, kind, items, name, ident):
+    out.setdefault(service, {})[kind] = [dict(i, name=name(i), id=ident(i)) for i in items]
+def tag(tags, key='Name'):
+    return next((t.get('Value') for t in tags or [] if t.get('Key') == key), None)
+ec2 = client('ec2')
+for kind, call, field, ident in [
+    ('VPC', 'describe_vpcs', 'Vpcs', 'VpcId'),
+    ('Subnet', 'describe_subnets', 'Subnets', 'SubnetId'),
+    ('RouteTable', 'describe_route_tables', 'RouteTables', 'RouteTableId'),
+    ('NetworkAcl', 'describe_network_acls', 'NetworkAcls', 'NetworkAclId'),
+    ('InternetGateway', 'describe_internet_gateways', 'InternetGateways', 'InternetGatewayId'),
+    ('VPCEndPoint', 'describe_vpc_endpoints', 'VpcEndpoints', 'VpcEndpointId'),
+    ('FlowLogs', 'describe_flow_logs', 'FlowLogs', 'FlowLogId'),
+    ('SecurityGroupRule', 'describe_security_group_rules', 'SecurityGroupRules', 'SecurityGroupRuleId'),
+    ('TransitGateway', 'describe_transit_gateways', 'TransitGateways', 'TransitGatewayId'),
+    ('TransitGatewayRouteTable', 'describe_transit_gateway_route_tables', 'TransitGatewayRouteTables', 'TransitGatewayRouteTableId'),
+]:
+    put('ec2', kind, getattr(ec2, call)()[field], lambda i: tag(i.get('Tags')), lambda i, k=ident: i[k])
+put('ec2', 'SecurityGroup', ec2.describe_security_groups()['SecurityGroups'], lambda i: i['GroupName'], lambda i: i['GroupId'])
+put('ec2', 'LaunchTemplate', ec2.describe_launch_templates()['LaunchTemplates'],
+    lambda i: i['LaunchTemplateName'], lambda i: i['LaunchTemplateId'])
+put('ec2', 'Instance', [i for r in ec2.describe_instances()['Reservations'] for i in r['Instances']],
+    lambda i: tag(i.get('Tags')), lambda i: i['InstanceId'])
+# moto keeps no tags on attachments (gap tgw-attachment-tags): they carry their gateway's.
+gateways = {g['TransitGatewayId']: g.get('Tags', []) for g in ec2.describe_transit_gateways()['TransitGateways']}
+put('ec2', 'TransitGatewayVpcAttachment',
+    [dict(a, GatewayTags=gateways.get(a['TransitGatewayId'], [])) for a in ec2.describe_transit_gateway_vpc_attachments()['TransitGatewayVpcAttachments']],
+    lambda i: tag(i.get('Tags')), lambda i: i['TransitGatewayAttachmentId'])
+asg = client('autoscaling')
+put('autoscaling', 'AutoScalingGroup', asg.describe_auto_scaling_groups()['AutoScalingGroups'],
+    lambda i: i['AutoScalingGroupName'], lambda i: i['AutoScalingGroupName'])
+cw = client('cloudwatch')
+alarms = cw.describe_alarms()
+put('cloudwatch', 'Alarm', alarms['MetricAlarms'] + alarms.get('CompositeAlarms', []), lambda i: i['AlarmName'], lambda i: i['AlarmArn'])
+put('cloudwatch', 'Dashboard', cw.list_dashboards()['DashboardEntries'], lambda i: i['DashboardName'], lambda i: i['DashboardArn'])
+put('logs', 'LogGroup', client('logs').describe_log_groups()['logGroups'], lambda i: i['logGroupName'], lambda i: i['logGroupName'])
+iam = client('iam')
+put('iam', 'Role', iam.list_roles()['Roles'], lambda i: i['RoleName'], lambda i: i['Arn'])
+put('iam', 'ManagedPolicy', iam.list_policies(Scope='Local')['Policies'], lambda i: i['PolicyName'], lambda i: i['Arn'])
+put('iam', 'InstanceProfile', iam.list_instance_profiles()['InstanceProfiles'], lambda i: i['InstanceProfileName'], lambda i: i['Arn'])
+kms = client('kms')
+keys = []
+for k in kms.list_keys()['Keys']:
+    meta = kms.describe_key(KeyId=k['KeyId'])['KeyMetadata']
+    meta['Tags'] = kms.list_resource_tags(KeyId=k['KeyId']).get('Tags', [])
+    keys.append(meta)
+put('kms', 'Key', keys, lambda i: i.get('Description'), lambda i: i['KeyId'])
+put('kms', 'Alias', [a for a in kms.list_aliases()['Aliases'] if not a['AliasName'].startswith('alias/aws/')],
+    lambda i: i['AliasName'], lambda i: i['AliasName'])
+s3 = client('s3')
+buckets = []
+for b in s3.list_buckets()['Buckets']:
+    try:
+        b['Tags'] = s3.get_bucket_tagging(Bucket=b['Name'])['TagSet']
+    except Exception:
+        b['Tags'] = []
+    buckets.append(b)
+put('s3', 'Bucket', buckets, lambda i: i['Name'], lambda i: i['Name'])
+sns = client('sns')
+topics = []
+for t in sns.list_topics()['Topics']:
+    t['Tags'] = sns.list_tags_for_resource(ResourceArn=t['TopicArn']).get('Tags', [])
+    topics.append(t)
+put('sns', 'Topic', topics, lambda i: i['TopicArn'].split(':')[-1], lambda i: i['TopicArn'])
+print(json.dumps(out, default=str))
+`;
+
+/** What the emulator at `endpoint` holds now, by service and kind (see INVENTORY_SCRIPT). */
+export function emulatorInventory(endpoint: string, region: string): Record<string, Record<string, unknown[]>> {
+  const result = spawnSync(venvBin('python'), ['-c', INVENTORY_SCRIPT, endpoint, region], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  if (result.status !== 0) throw new Error(`listing the emulator's resources failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as Record<string, Record<string, unknown[]>>;
+}
+
+/** Deletes every object version and delete marker of a bucket in the emulator (boto3, signed requests). */
+export function emptyEmulatorBucket(endpoint: string, region: string, bucket: string): number {
+  const script = String.raw`
+import sys, boto3
+endpoint, region, bucket = sys.argv[1:4]
+s3 = boto3.client('s3', endpoint_url=endpoint, region_name=region,
+                  aws_access_key_id='emulator', aws_secret_access_key='emulator')
+deleted = 0
+for page in s3.get_paginator('list_object_versions').paginate(Bucket=bucket):
+    for v in page.get('Versions', []) + page.get('DeleteMarkers', []):
+        s3.delete_object(Bucket=bucket, Key=v['Key'], VersionId=v['VersionId'])
+        deleted += 1
+print(deleted)
+`;
+  const result = spawnSync(venvBin('python'), ['-c', script, endpoint, region, bucket], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  if (result.status !== 0) throw new Error(`emptying ${bucket} in the emulator failed:\n${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
 /** Forgets everything the emulator holds, as if it had just started. */
 export async function resetEmulator(endpoint: string): Promise<void> {
   const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });

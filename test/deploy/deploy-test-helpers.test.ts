@@ -3,7 +3,6 @@ import {
   goneAttachments,
   leftovers,
   namedCounts,
-  objectVersions,
   orphans,
   OUR_MARKERS,
   stateAddresses,
@@ -18,28 +17,24 @@ describe('deploy test inventory', () => {
           { id: 'vpc-1', tags: { 'managed-by': 'colossus-infra' } },
           { id: 'vpc-default', is_default: true },
         ],
+        VPCEndPoint: [{ id: 'vpce-1', State: 'deleted', Tags: [{ Key: 'managed-by', Value: 'colossus-infra' }] }],
         Instance: [
-          { id: 'i-1', _state: { name: 'terminated' }, tags: { stack: 'emulator-colossus-1-compute-hall-a' } },
+          {
+            id: 'i-1',
+            State: { Name: 'terminated' },
+            Tags: [{ Key: 'stack', Value: 'emulator-colossus-1-compute-hall-a' }],
+          },
         ],
       },
       kms: {
         Key: [
-          { id: 'k-1', key_state: 'PendingDeletion', description: 'emulator-colossus-1 flow logs' },
-          { id: 'k-2', key_state: 'Enabled', description: 'emulator-lab-alpha data' },
+          { id: 'k-1', KeyState: 'PendingDeletion', Description: 'emulator-colossus-1 flow logs' },
+          { id: 'k-2', KeyState: 'Enabled', Description: 'emulator-lab-alpha data' },
         ],
       },
       s3: { FakeBucket: [{ name: 'someone-elses-bucket' }] },
     };
     expect(leftovers(inventory, OUR_MARKERS)).toEqual({ 'ec2.VPC': 1, 'kms.Key': 1 });
-  });
-
-  it('reads object versions and delete markers from a ListObjectVersions answer', () => {
-    const xml = `<ListVersionsResult><Version><Key>a/b.tfstate</Key><VersionId>v1</VersionId></Version>
-      <DeleteMarker><Key>a/b.tfstate</Key><VersionId>v2</VersionId></DeleteMarker></ListVersionsResult>`;
-    expect(objectVersions(xml)).toEqual([
-      { key: 'a/b.tfstate', versionId: 'v1' },
-      { key: 'a/b.tfstate', versionId: 'v2' },
-    ]);
   });
 
   const synthesized = {
@@ -51,7 +46,7 @@ describe('deploy test inventory', () => {
   };
   const inventory = {
     ec2: { LaunchTemplate: [{ id: 'lt-1', name: 'emulator-c-hall-a-su-000' }], EC2Backend: [{ name: 'x' }] },
-    autoscaling: { FakeAutoScalingGroup: [] },
+    autoscaling: { AutoScalingGroup: [] },
   };
 
   it('lists the declared resources of a stack with their AWS names', () => {
