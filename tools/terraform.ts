@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -12,18 +12,30 @@ export const AWS_PROVIDER = { source: 'hashicorp/aws', version: '5.100.0' } as c
 export const PROJECT_ROOT = resolve(__dirname, '..');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'terraform');
 
-function platform(): string {
+export function providerPlatform(): string {
   const arch = process.arch === 'x64' ? 'amd64' : process.arch;
   return `${process.platform}_${arch}`;
 }
 
-function holdsPinnedProvider(dir: string): boolean {
-  if (!existsSync(dir)) return false;
-  // A mirror holds <host>/<namespace>/<type>/<version>/<os>_<arch>.
-  return readdirSync(dir, { withFileTypes: true }).some(
-    (host) =>
-      host.isDirectory() && existsSync(join(dir, host.name, AWS_PROVIDER.source, AWS_PROVIDER.version, platform())),
-  );
+export type MirrorLayout = 'unpacked' | 'packed';
+
+/**
+ * How a folder mirrors the pinned provider, if it does. Both of Terraform's layouts count:
+ * unpacked <host>/hashicorp/aws/<version>/<os>_<arch>/ (what plugin folders hold) and packed
+ * <host>/hashicorp/aws/terraform-provider-aws_<version>_<os>_<arch>.zip (what
+ * `terraform providers mirror` writes).
+ */
+export function mirrorLayout(dir: string): MirrorLayout | undefined {
+  if (!existsSync(dir)) return undefined;
+  const hosts = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+  const type = AWS_PROVIDER.source.split('/')[1] ?? '';
+  const zip = `terraform-provider-${type}_${AWS_PROVIDER.version}_${providerPlatform()}.zip`;
+  for (const host of hosts) {
+    const base = join(dir, host.name, AWS_PROVIDER.source);
+    if (existsSync(join(base, AWS_PROVIDER.version, providerPlatform()))) return 'unpacked';
+    if (existsSync(join(base, zip))) return 'packed';
+  }
+  return undefined;
 }
 
 /**
@@ -46,7 +58,8 @@ function candidateMirrors(): string[] {
   return [...implied, ...opt];
 }
 
-export type ProviderSource = { kind: 'mirror'; path: string } | { kind: 'registry'; reason: string };
+export type ProviderSource =
+  { kind: 'mirror'; path: string; layout: MirrorLayout } | { kind: 'registry'; reason: string };
 
 /**
  * COLOSSUS_TF_MIRROR=<dir> names the mirror; COLOSSUS_TF_MIRROR=registry forces the public
@@ -57,19 +70,30 @@ export function providerSource(env: NodeJS.ProcessEnv = process.env): ProviderSo
   if (setting === 'registry') return { kind: 'registry', reason: 'COLOSSUS_TF_MIRROR=registry' };
   if (setting) {
     const path = resolve(setting);
-    if (!holdsPinnedProvider(path)) {
+    const layout = mirrorLayout(path);
+    if (!layout) {
       throw new Error(
-        `COLOSSUS_TF_MIRROR=${setting} does not hold ${AWS_PROVIDER.source} ${AWS_PROVIDER.version} for ${platform()}`,
+        `COLOSSUS_TF_MIRROR=${setting} does not hold ${AWS_PROVIDER.source} ${AWS_PROVIDER.version} for ${providerPlatform()}`,
       );
     }
-    return { kind: 'mirror', path };
+    return { kind: 'mirror', path, layout };
   }
-  const found = candidateMirrors().find(holdsPinnedProvider);
-  return found ? { kind: 'mirror', path: found } : { kind: 'registry', reason: 'no local mirror found' };
+  for (const path of candidateMirrors()) {
+    const layout = mirrorLayout(path);
+    if (layout) return { kind: 'mirror', path, layout };
+  }
+  return { kind: 'registry', reason: 'no local mirror found' };
 }
 
+/**
+ * The CLI config every run uses. From an unpacked mirror, Terraform links each stack's provider
+ * straight to the mirror's folder, so nothing shared is written and parallel inits cannot race.
+ * Otherwise a plugin cache saves unpacking or downloading 700 MB per stack; it may fill the lock
+ * file from the cache, because otherwise every init with no lock file re-installs into the shared
+ * cache and parallel inits race on it ("still not detected in plugin-cache").
+ */
 export function cliConfigText(source: ProviderSource, pluginCacheDir: string): string {
-  const lines = [`plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`, 'disable_checkpoint = true'];
+  const lines = ['disable_checkpoint = true'];
   if (source.kind === 'mirror') {
     lines.push(
       'provider_installation {',
@@ -83,16 +107,25 @@ export function cliConfigText(source: ProviderSource, pluginCacheDir: string): s
       '}',
     );
   }
+  if (source.kind === 'registry' || source.layout === 'packed') {
+    lines.push(
+      `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`,
+      'plugin_cache_may_break_dependency_lock_file = true',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
 /** Writes the project's Terraform CLI config and returns the environment every run uses. */
-export function terraformEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function terraformEnv(base: NodeJS.ProcessEnv = process.env, cacheDir = CACHE_DIR): NodeJS.ProcessEnv {
   const source = providerSource(base);
-  const pluginCache = join(CACHE_DIR, 'plugin-cache');
+  const pluginCache = join(cacheDir, 'plugin-cache');
   mkdirSync(pluginCache, { recursive: true });
-  const file = join(CACHE_DIR, 'terraformrc');
-  writeFileSync(file, cliConfigText(source, pluginCache));
+  const file = join(cacheDir, 'terraformrc');
+  // Written aside and renamed, so a Terraform started by a parallel tool never reads half a file.
+  const staging = `${file}.${process.pid}`;
+  writeFileSync(staging, cliConfigText(source, pluginCache));
+  renameSync(staging, file);
   return {
     ...base,
     TF_CLI_CONFIG_FILE: file,
@@ -144,8 +177,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
 }
 
 /**
- * Runs the first task alone, then the rest `limit` at a time: Terraform's plugin cache is
- * not safe for two inits filling it at once, and the first init fills it.
+ * Runs the first task alone, then the rest `limit` at a time: with the registry, the first
+ * init fills the plugin cache, which is not safe for two inits filling it at once.
  */
 export async function mapWarmFirst<T, R>(
   items: readonly T[],
