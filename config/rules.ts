@@ -1,4 +1,5 @@
 import { AWS_RESERVED_PER_SUBNET, cidrContains, cidrSize, cidrsOverlap, isCanonicalIpv4Cidr } from './cidr';
+import { overlongAccountNames, tenantAccountNames } from './account-names';
 import { INSTANCE_TYPES } from './instance-types';
 import { allocatedGpus, nodesPerScalableUnit } from './capacity';
 import { planTenantSubnets } from './tenant-address-plan';
@@ -11,6 +12,8 @@ export interface Problem {
 }
 
 type Path = (string | number)[];
+
+const ACCOUNT_NAME_WHAT = { role: 'IAM role name', keyAlias: 'KMS alias name', bucket: 'data bucket name' } as const;
 
 function duplicates<T>(items: readonly T[], key: (item: T) => string): Map<number, number> {
   // index of each repeat -> index of the first occurrence
@@ -62,6 +65,15 @@ export function checkEnvironmentRules(config: ColossusConfig): Problem[] {
       problems.push({
         path: ['clusters', site.clusterIndex, 'tenants', site.tenantIndex, 'id'],
         message: `tenant "${site.id}" is already defined in cluster ${first.cluster}; a tenant id may appear in one cluster only, because its IAM role, KMS alias and data bucket names are account-wide`,
+      });
+    }
+  }
+  for (const site of tenantSites) {
+    const names = tenantAccountNames(env.name, site.id, env.accountId);
+    for (const { kind, name, limit } of overlongAccountNames(names)) {
+      problems.push({
+        path: ['clusters', site.clusterIndex, 'tenants', site.tenantIndex, 'id'],
+        message: `makes the tenant's ${ACCOUNT_NAME_WHAT[kind]} "${name}" ${name.length} characters long, over AWS's limit of ${limit}; shorten the tenant id or the environment name`,
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
+import { tenantAccountNames } from '../config/account-names';
 import { planTenantSubnets } from '../config/tenant-address-plan';
 import type { ClusterConfig } from '../config/schema';
 import { onePerZone } from '../constructs/tenancy/tenant-network';
@@ -54,7 +55,7 @@ export class TenancyStack extends ColossusStack {
     for (const tenant of cluster.tenants) {
       const boundary = new TenantBoundary(this, tenant.id, {
         name: `${prefix}-${tenant.id}`,
-        globalName: `${env.name}-${tenant.id}`,
+        accountNames: tenantAccountNames(env.name, tenant.id, env.accountId),
         tenantId: tenant.id,
         dataClassification: tenant.dataClassification,
         cidr: tenant.cidr,

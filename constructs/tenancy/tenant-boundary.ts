@@ -11,8 +11,8 @@ import { TenantTransitRouting } from './tenant-transit-routing';
 export interface TenantBoundaryProps {
   /** Cluster-scoped prefix for network names, such as prod-colossus-1-lab-alpha. */
   readonly name: string;
-  /** Account-scoped prefix for IAM, KMS and S3 names, such as prod-lab-alpha. */
-  readonly globalName: string;
+  /** Account-wide names of the tenant's role, key alias and data bucket. */
+  readonly accountNames: { readonly role: string; readonly keyAlias: string; readonly bucket: string };
   readonly tenantId: string;
   readonly dataClassification: string;
   readonly cidr: string;
@@ -107,9 +107,9 @@ export class TenantBoundary extends Construct {
       replaceExistingAssociation: props.explicitAttachmentFlags,
     });
 
-    const bucketName = `${props.globalName}-data-${props.accountId}`;
+    const bucketName = props.accountNames.bucket;
     this.role = new TenantRole(this, 'role', {
-      name: `${props.globalName}-tenant`,
+      name: props.accountNames.role,
       tenantId: props.tenantId,
       accountId: props.accountId,
       region: props.region,
@@ -117,7 +117,7 @@ export class TenantBoundary extends Construct {
       tags,
     });
     this.key = new CustomerManagedKey(this, 'key', {
-      alias: `${props.globalName}-data`,
+      alias: props.accountNames.keyAlias,
       description: `Encrypts the data of tenant ${props.tenantId}`,
       accountId: props.accountId,
       tags,

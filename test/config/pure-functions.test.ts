@@ -1,3 +1,4 @@
+import { overlongAccountNames, tenantAccountNames } from '../../config/account-names';
 import { cidrContains, cidrSubnet, cidrsOverlap, isCanonicalIpv4Cidr, parseIpv4Cidr } from '../../config/cidr';
 import { gpusPerScalableUnit, nodesPerScalableUnit, scalableUnitSlots, clusterGpus } from '../../config/capacity';
 import { loadConfig } from '../../config/load';
@@ -73,5 +74,24 @@ describe('editor JSON schema', () => {
   it('is committed and matches the zod schema (run npm run schema when this fails)', () => {
     const committed = readFileSync(join(__dirname, '..', '..', 'config', 'environment.schema.json'), 'utf8');
     expect(committed).toBe(environmentJsonSchema());
+  });
+});
+
+describe('account-wide tenant names', () => {
+  it('builds the role, key alias and bucket names the tenancy stack creates', () => {
+    expect(tenantAccountNames('prod', 'lab-alpha', '123456789012')).toEqual({
+      role: 'prod-lab-alpha-tenant',
+      keyAlias: 'prod-lab-alpha-data',
+      bucket: 'prod-lab-alpha-data-123456789012',
+    });
+  });
+
+  it('flags only the names over their AWS limits, at the limit is fine', () => {
+    const atLimit = { role: 'r'.repeat(64), keyAlias: 'k'.repeat(250), bucket: 'b'.repeat(63) };
+    expect(overlongAccountNames(atLimit)).toEqual([]);
+    expect(overlongAccountNames({ ...atLimit, keyAlias: 'k'.repeat(251), bucket: 'b'.repeat(64) })).toEqual([
+      { kind: 'keyAlias', name: 'k'.repeat(251), limit: 250 },
+      { kind: 'bucket', name: 'b'.repeat(64), limit: 63 },
+    ]);
   });
 });

@@ -21,7 +21,7 @@ function synth(): { json: Resources; all: Record<string, unknown>[] } {
   });
   new TenantBoundary(stack, 'lab-a', {
     name: 'test-c1-lab-a',
-    globalName: 'test-lab-a',
+    accountNames: { role: 'test-lab-a-tenant', keyAlias: 'test-lab-a-data', bucket: 'test-lab-a-data-111111111111' },
     tenantId: 'lab-a',
     dataClassification: 'restricted',
     cidr: '10.4.0.0/16',

@@ -68,6 +68,20 @@ describe('tenant config rules', () => {
     );
   });
 
+  it('rejects a tenant id that makes an account-wide name longer than AWS allows', () => {
+    const env = 'capacity-pool-staging-east';
+    const id = 'frontier-model-lab-research-east';
+    const problems = problemsOf((raw) => {
+      (raw.environment as { name: string }).name = env;
+      raw.clusters[0]!.tenants[0]!.id = id;
+    });
+    const at = `clusters[colossus-1].tenants[${id}].id`;
+    expect(problems).toEqual([
+      `${at}: makes the tenant's IAM role name "${env}-${id}-tenant" 66 characters long, over AWS's limit of 64; shorten the tenant id or the environment name`,
+      `${at}: makes the tenant's data bucket name "${env}-${id}-data-111111111111" 77 characters long, over AWS's limit of 63; shorten the tenant id or the environment name`,
+    ]);
+  });
+
   it('rejects a tenant CIDR too small for a subnet per hall it has units in', () => {
     const problems = problemsOf((raw) => {
       const cluster = raw.clusters[1]!;

@@ -1,0 +1,33 @@
+/**
+ * Names that must be unique in the whole AWS account (S3 bucket names are global), built in one
+ * place so that the config rules check exactly the names the stacks create.
+ */
+export interface TenantAccountNames {
+  /** IAM role the tenant's workloads assume. */
+  readonly role: string;
+  /** KMS alias of the tenant's data key, without the `alias/` prefix. */
+  readonly keyAlias: string;
+  /** The tenant's data bucket; the account id keeps it globally unique. */
+  readonly bucket: string;
+}
+
+/** AWS limits: IAM role names 64 characters, S3 bucket names 63, KMS alias names 256 with `alias/`. */
+export const ACCOUNT_NAME_LIMITS: Readonly<Record<keyof TenantAccountNames, number>> = {
+  role: 64,
+  keyAlias: 256 - 'alias/'.length,
+  bucket: 63,
+};
+
+export function tenantAccountNames(environment: string, tenantId: string, accountId: string): TenantAccountNames {
+  const base = `${environment}-${tenantId}`;
+  return { role: `${base}-tenant`, keyAlias: `${base}-data`, bucket: `${base}-data-${accountId}` };
+}
+
+/** Each name over its AWS limit, with its length and the limit. */
+export function overlongAccountNames(
+  names: TenantAccountNames,
+): { kind: keyof TenantAccountNames; name: string; limit: number }[] {
+  return (Object.keys(ACCOUNT_NAME_LIMITS) as (keyof TenantAccountNames)[])
+    .filter((kind) => names[kind].length > ACCOUNT_NAME_LIMITS[kind])
+    .map((kind) => ({ kind, name: names[kind], limit: ACCOUNT_NAME_LIMITS[kind] }));
+}
