@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { ColossusError } from './config/errors';
@@ -8,7 +8,8 @@ import { writeResilienceReports } from './policy/resilience/report';
 import { parseTarget } from './config/target';
 import { buildStacks } from './stacks/build';
 import { assertIsolated, proveIsolation, readSynthesizedStacks } from './policy/isolation';
-import { deferErrorAnnotations, reportAndGate } from './policy/gate';
+import { assertNoErrors, deferErrorAnnotations, writeComplianceReports } from './policy/gate';
+import { publishSynth } from './stacks/synth-output';
 import { skipTokenCreationTraces } from './stacks/token-traces';
 
 skipTokenCreationTraces();
@@ -34,13 +35,15 @@ function main(): void {
     deferErrorAnnotations();
     const stacks = buildStacks(app, config, target);
     app.synth();
-    // Tenant isolation is proved on what Terraform will create; a leak keeps the last good output.
-    assertIsolated(proveIsolation(readSynthesizedStacks(staging)));
+    // Every report is written before any gate, so a rejected synth can still be read.
+    const isolation = proveIsolation(readSynthesizedStacks(staging));
     writeResilienceReports(config, staging);
-    // Compliance reports go into the output; any error finding fails the synth (policy/).
-    reportAndGate(staging, config.environment.name, stacks);
-    if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
-    renameSync(staging, outdir);
+    writeComplianceReports(staging, config.environment.name, stacks);
+    publishSynth(staging, outdir, () => {
+      // Tenant isolation is proved on what Terraform will create; then any compliance error fails.
+      assertIsolated(isolation);
+      assertNoErrors(stacks);
+    });
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -6,8 +6,10 @@ export class ColossusError extends Error {
   constructor(
     readonly title: string,
     readonly problems: readonly string[],
+    /** What the reader can do or look at next, printed after the problems. */
+    readonly footer?: string,
   ) {
-    super(`${title}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`${title}:\n${problems.map((p) => `  - ${p}`).join('\n')}${footer ? `\n${footer}` : ''}`);
     this.name = new.target.name;
   }
 }
