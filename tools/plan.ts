@@ -5,7 +5,15 @@ import { ColossusError } from '../config/errors';
 import { parseTarget } from '../config/target';
 import { PLAN_DIR, PLAN_INDEX, type PlanIndex } from './review/plan-json';
 import { readStacks, type SynthesizedStack } from './synth-environment';
-import { PROJECT_ROOT, mapWarmFirst, providerSource, run, terraformBinary, terraformEnv } from './terraform';
+import {
+  PROJECT_ROOT,
+  mapWarmFirst,
+  providerSource,
+  run,
+  terraformBinary,
+  terraformEnv,
+  terraformVersion,
+} from './terraform';
 
 /**
  * `npm run plan -- [env] [stacks…]`: synthesize (offline target unless --target says
@@ -168,9 +176,10 @@ async function main(): Promise<void> {
   const outdir = resolve(opts.synthesized ?? opts.out ?? defaultOutdir(environment));
   const env = terraformEnv();
   const source = providerSource();
+  const version = await terraformVersion(env);
   console.log(`plan ${environment} (target ${target.kind}) into ${relative(PROJECT_ROOT, outdir) || outdir}`);
   console.log(
-    source.kind === 'mirror' ? `provider: local mirror ${source.path}` : `provider: registry (${source.reason})`,
+    `terraform ${version}; provider: ${source.kind === 'mirror' ? `local mirror ${source.path}` : `registry (${source.reason})`}`,
   );
 
   const t0 = Date.now();

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ColossusError } from '../config/errors';
 
 /**
  * The provider every stack uses, pinned by @cdktf/provider-aws 20.1.0. The short source
@@ -58,6 +59,10 @@ function candidateMirrors(): string[] {
   return [...implied, ...opt];
 }
 
+function setupError(problem: string): ColossusError {
+  return new ColossusError('Terraform setup', [problem]);
+}
+
 export type ProviderSource =
   { kind: 'mirror'; path: string; layout: MirrorLayout } | { kind: 'registry'; reason: string };
 
@@ -72,7 +77,7 @@ export function providerSource(env: NodeJS.ProcessEnv = process.env): ProviderSo
     const path = resolve(setting);
     const layout = mirrorLayout(path);
     if (!layout) {
-      throw new Error(
+      throw setupError(
         `COLOSSUS_TF_MIRROR=${setting} does not hold ${AWS_PROVIDER.source} ${AWS_PROVIDER.version} for ${providerPlatform()}`,
       );
     }
@@ -137,6 +142,40 @@ export function terraformEnv(base: NodeJS.ProcessEnv = process.env, cacheDir = C
 
 export function terraformBinary(env: NodeJS.ProcessEnv = process.env): string {
   return env.COLOSSUS_TERRAFORM ?? 'terraform';
+}
+
+/** S3 native state locking (`use_lockfile`) came in Terraform 1.10; CI runs 1.11. */
+export const MIN_TERRAFORM = { major: 1, minor: 10 } as const;
+
+/** Reads `terraform version -json` output; throws a message naming what is wrong. */
+export function checkTerraformVersion(versionJson: string, binary: string): string {
+  let version: unknown;
+  try {
+    version = (JSON.parse(versionJson) as { terraform_version?: unknown }).terraform_version;
+  } catch {
+    version = undefined;
+  }
+  const match = typeof version === 'string' ? /^(\d+)\.(\d+)\.\d+/.exec(version) : null;
+  if (!match) throw setupError(`"${binary} version -json" did not print a Terraform version; is ${binary} Terraform?`);
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  if (major < MIN_TERRAFORM.major || (major === MIN_TERRAFORM.major && minor < MIN_TERRAFORM.minor)) {
+    throw setupError(
+      `Terraform ${String(version)} is too old: the S3 backend's native locking (use_lockfile) needs ${MIN_TERRAFORM.major}.${MIN_TERRAFORM.minor} or later, and CI runs 1.11`,
+    );
+  }
+  return String(version);
+}
+
+/** The Terraform the tools will run, checked before any stack is touched. */
+export async function terraformVersion(env: NodeJS.ProcessEnv): Promise<string> {
+  const binary = terraformBinary(env);
+  const result = await run(binary, ['version', '-json'], { cwd: PROJECT_ROOT, env });
+  if (result.code === 127 && result.stderr.includes('ENOENT')) {
+    throw setupError(
+      `Terraform not found: there is no "${binary}" to run; install Terraform 1.11 on the PATH, or set COLOSSUS_TERRAFORM to its path`,
+    );
+  }
+  return checkTerraformVersion(result.stdout, binary);
 }
 
 export interface RunResult {

@@ -2,7 +2,15 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { synthEnvironment } from './synth-environment';
-import { PROJECT_ROOT, mapWarmFirst, providerSource, run, terraformBinary, terraformEnv } from './terraform';
+import {
+  PROJECT_ROOT,
+  mapWarmFirst,
+  providerSource,
+  run,
+  terraformBinary,
+  terraformEnv,
+  terraformVersion,
+} from './terraform';
 
 /** `terraform init` + `terraform validate` of every stack of the named environments. */
 async function main(): Promise<void> {
@@ -16,8 +24,9 @@ async function main(): Promise<void> {
   const jobs = Number(program.opts<{ jobs: string }>().jobs);
   const env = terraformEnv();
   const source = providerSource();
+  const version = await terraformVersion(env);
   console.log(
-    source.kind === 'mirror' ? `provider: local mirror ${source.path}` : `provider: registry (${source.reason})`,
+    `terraform ${version}; provider: ${source.kind === 'mirror' ? `local mirror ${source.path}` : `registry (${source.reason})`}`,
   );
 
   let passed = 0;

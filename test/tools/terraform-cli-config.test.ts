@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AWS_PROVIDER,
+  checkTerraformVersion,
   cliConfigText,
   mapLimit,
   mirrorLayout,
@@ -11,6 +12,7 @@ import {
   run,
   terraformBinary,
   terraformEnv,
+  terraformVersion,
 } from '../../tools/terraform';
 
 const HOST = 'registry.terraform.io';
@@ -109,5 +111,32 @@ describe('Terraform CLI config', () => {
       run(terraformBinary(), ['init', '-backend=false', '-input=false', '-no-color'], { cwd, env }),
     );
     expect(results.map((r) => (r.code === 0 ? 'ok' : r.stderr))).toEqual(dirs.map(() => 'ok'));
+  });
+});
+
+describe('locating Terraform', () => {
+  it('accepts 1.10 and later, the releases with S3 native locking', () => {
+    expect(checkTerraformVersion('{"terraform_version":"1.11.4"}', 'terraform')).toBe('1.11.4');
+    expect(checkTerraformVersion('{"terraform_version":"1.10.0"}', 'terraform')).toBe('1.10.0');
+    expect(checkTerraformVersion('{"terraform_version":"2.0.1"}', 'terraform')).toBe('2.0.1');
+  });
+
+  it('says why an older Terraform will not do', () => {
+    expect(() => checkTerraformVersion('{"terraform_version":"1.9.8"}', 'terraform')).toThrow(
+      "Terraform 1.9.8 is too old: the S3 backend's native locking (use_lockfile) needs 1.10 or later, and CI runs 1.11",
+    );
+  });
+
+  it('says so when the binary is not Terraform', () => {
+    expect(() => checkTerraformVersion('OpenTofu v1.8.0', 'tofu')).toThrow(
+      '"tofu version -json" did not print a Terraform version; is tofu Terraform?',
+    );
+  });
+
+  it('names the setting when Terraform cannot be found', async () => {
+    const missing = join(root, 'no-such-terraform');
+    await expect(terraformVersion({ ...process.env, COLOSSUS_TERRAFORM: missing })).rejects.toThrow(
+      `Terraform not found: there is no "${missing}" to run; install Terraform 1.11 on the PATH, or set COLOSSUS_TERRAFORM to its path`,
+    );
   });
 });
