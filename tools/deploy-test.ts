@@ -17,8 +17,9 @@ import { PROJECT_ROOT, run, terraformBinary, terraformEnv, type RunResult } from
 /**
  * The end-to-end deploy test (`npm run test:deploy`): deploys the emulator environment to a
  * local moto server with `cdktf deploy`, re-plans every stack expecting no change, races two
- * deploys on the S3 lock, interrupts a deploy and re-runs it, then destroys everything and
- * checks that the emulator holds nothing of ours. Prints the timings it measures.
+ * deploys on the S3 lock, kills a deploy holding the lock and force-unlocks it, interrupts a
+ * deploy and re-runs it, then destroys everything and checks that the emulator holds nothing
+ * of ours. Prints the timings it measures.
  */
 const ENVIRONMENT = 'emulator';
 const OUTDIR = join(PROJECT_ROOT, 'cdktf.out.deploy-test');
@@ -166,6 +167,13 @@ export function goneAttachments(output: string): string[] | undefined {
     ids.push(match[1]!);
   }
   return ids;
+}
+
+/** The lock id Terraform prints under "Lock Info:" when it cannot acquire a held lock. */
+export function lockIdFrom(output: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- strips ANSI colour codes
+  const text = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  return /Lock Info:\s*\n[│\s]*ID:\s+(\S+)/.exec(text)?.[1];
 }
 
 class DeployTestFailure extends Error {}
@@ -345,6 +353,54 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
   expect((await planIsEmpty(raced)).code === 0, `${raced} has changes after the race`);
   faults.push(
     `concurrent deploy of ${raced}: second apply exited ${second!.code} with "${lockLine}"; state serial ${before.serial} -> ${after.serial}, lineage and ${after.resources.length} resources unchanged, lock released, plan empty`,
+  );
+  console.log(`  ${faults.at(-1)}`);
+
+  // 3b. Kill a deploy outright while it holds the lock: nothing can release it, so the next
+  // run is refused until the operator force-unlocks with the id Terraform prints.
+  console.log(`\n3b. SIGKILL a deploy of ${raced} while it holds the lock`);
+  let killed: { code: number; lockSeen: boolean } | undefined;
+  for (let attempt = 1; attempt <= 3 && !killed?.lockSeen; attempt++) {
+    const child = spawn(terraformBinary(env), ['apply', '-auto-approve', '-input=false', '-no-color'], {
+      cwd: stackDir(raced),
+      env,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number>((resolveExit) =>
+      child.on('close', (code, signal) => resolveExit(code ?? (signal ? 137 : -1))),
+    );
+    let finished = false;
+    void exited.then(() => (finished = true));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !finished && !(await lockExists(raced)))
+      await new Promise((r) => setTimeout(r, 50));
+    const lockSeen = !finished && (await lockExists(raced));
+    if (lockSeen) child.kill('SIGKILL');
+    killed = { code: await exited, lockSeen };
+  }
+  expect(killed!.lockSeen, 'never saw the deploy hold the lock before it finished');
+  expect(await lockExists(raced), 'SIGKILL left no lock behind: the kill came too late to test a stale lock');
+  const refused = await terraform(raced, ['plan', '-input=false', '-no-color', '-lock-timeout=0s']);
+  const refusedText = `${refused.stdout}\n${refused.stderr}`;
+  expect(
+    refused.code !== 0 && /Error acquiring the state lock/.test(refusedText),
+    `the plan after the kill was not refused on the lock:\n${tail(refused)}`,
+  );
+  const staleId = lockIdFrom(refusedText);
+  expect(staleId !== undefined, `no lock id in the refusal:\n${tail(refused)}`);
+  const unlocked = await terraform(raced, ['force-unlock', '-force', staleId!]);
+  expect(unlocked.code === 0, `terraform force-unlock ${staleId} failed:\n${tail(unlocked)}`);
+  expect(!(await lockExists(raced)), 'the lock is still there after force-unlock');
+  const afterKill = await readState(raced);
+  expect(
+    afterKill.lineage === before.lineage && afterKill.resources.length === before.resources.length,
+    'state changed shape under the kill',
+  );
+  expect((await planIsEmpty(raced)).code === 0, `${raced} has changes after the kill and force-unlock`);
+  faults.push(
+    `SIGKILL to terraform apply of ${raced} while it held the lock: exit ${killed!.code}, the lock stayed; ` +
+      `the next plan was refused with "Error acquiring the state lock" and lock id ${staleId}; ` +
+      `terraform force-unlock -force ${staleId} removed it; lineage and ${afterKill.resources.length} resources unchanged, plan empty`,
   );
   console.log(`  ${faults.at(-1)}`);
 

@@ -2,6 +2,7 @@ import {
   declaredResources,
   goneAttachments,
   leftovers,
+  lockIdFrom,
   namedCounts,
   orphans,
   OUR_MARKERS,
@@ -86,5 +87,31 @@ Error: waiting for EC2 Transit Gateway VPC Attachment (tgw-attach-dfb3) delete: 
     expect(goneAttachments(gone)).toEqual(['tgw-attach-8ce0', 'tgw-attach-dfb3']);
     expect(goneAttachments(`${gone}\nError: deleting EC2 VPC (vpc-1): DependencyViolation`)).toBeUndefined();
     expect(goneAttachments('Destroy complete! Resources: 3 destroyed.')).toBeUndefined();
+  });
+});
+
+describe('stale lock id', () => {
+  // As terraform 1.11 prints it when another run holds the lock.
+  const refusal = [
+    'Error: Error acquiring the state lock',
+    '',
+    'Error message: resource temporarily unavailable',
+    'Lock Info:',
+    '  ID:        70ee203c-abd0-318e-1853-cfd5a5ac2003',
+    '  Path:      terraform.tfstate',
+    '  Operation: OperationTypeApply',
+  ].join('\n');
+
+  it('reads the id force-unlock needs from the refusal, boxed or not', () => {
+    expect(lockIdFrom(refusal)).toBe('70ee203c-abd0-318e-1853-cfd5a5ac2003');
+    const boxed = refusal
+      .split('\n')
+      .map((line) => `│ ${line}`)
+      .join('\n');
+    expect(lockIdFrom(`\x1b[31m${boxed}\x1b[0m`)).toBe('70ee203c-abd0-318e-1853-cfd5a5ac2003');
+  });
+
+  it('finds no id in output that holds no lock refusal', () => {
+    expect(lockIdFrom('Error: Error acquiring the state lock\n\nError message: 403 Forbidden')).toBeUndefined();
   });
 });
