@@ -15,7 +15,8 @@ import {
   terraformVersion,
 } from '../../tools/terraform';
 
-const HOST = 'registry.terraform.io';
+// Any host folder will do: a mirror keeps each provider under the host of its source address.
+const HOST = 'mirror-host.example';
 let root: string;
 
 function unpackedMirror(): string {
