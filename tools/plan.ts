@@ -83,10 +83,11 @@ function localStateFiles(stack: SynthesizedStack): string[] {
  * Offline plans start from empty state. Terraform refuses to read a remote state file that
  * does not exist, even with defaults, so every state file a stack touches is seeded empty.
  */
-function seedEmptyState(stacks: readonly SynthesizedStack[]): void {
+function seedEmptyState(stacks: readonly SynthesizedStack[], terraformVersion: string): void {
+  // Terraform refuses state written by a newer release, so the seed claims the one running.
   const empty = {
     version: 4,
-    terraform_version: '1.11.4',
+    terraform_version: terraformVersion,
     serial: 0,
     lineage: 'colossus-offline',
     outputs: {},
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (target.kind === 'offline') seedEmptyState(synthesized);
+  if (target.kind === 'offline') seedEmptyState(synthesized, version);
   const plansDir = join(outdir, PLAN_DIR);
   rmSync(plansDir, { recursive: true, force: true });
   mkdirSync(plansDir, { recursive: true });
