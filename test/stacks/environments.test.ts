@@ -2,7 +2,13 @@ import { INSTANCE_TYPES } from '../../config/instance-types';
 import { nodesPerScalableUnit } from '../../config/capacity';
 import { MAX_RESOURCES_PER_STACK, planStacks } from '../../stacks/sharding';
 import { availableEnvironments, loadConfig } from '../../config/load';
-import { resourceCount, resourcesOf, synthEnvironment, type SynthesizedEnvironment } from '../helpers/synth';
+import {
+  resourceCount,
+  resourcesOf,
+  synthEnvironment,
+  type SynthJson,
+  type SynthesizedEnvironment,
+} from '../helpers/synth';
 
 // Every real environment: the emulator one leaves out what the emulator lacks and has
 // tests of its own (test/deploy). Prod takes seconds: each is built once for the file.
@@ -13,6 +19,35 @@ const environments: Record<string, SynthesizedEnvironment> = Object.fromEntries(
   realEnvironments.map((name) => [name, synthEnvironment(name)]),
 );
 
+/** The four resources each scalable unit is made of. */
+const PER_SU = ['aws_autoscaling_group', 'aws_ec2_capacity_reservation', 'aws_launch_template', 'aws_placement_group'];
+
+/**
+ * What a stack is, without its attribute values: resources and data sources by type, the
+ * stacks whose state it reads, and how many outputs it offers. Small enough to review for
+ * every environment, prod included, where a full snapshot (about 10,700 resources) is not.
+ */
+function topology(json: SynthJson) {
+  const countByType = (blocks: SynthJson['resource']) =>
+    Object.fromEntries(
+      Object.entries(blocks ?? {})
+        .map(([type, byName]) => [type, Object.keys(byName).length] as const)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+  const reads = Object.values(json.data?.terraform_remote_state ?? {})
+    .map((remote) => {
+      const config = (remote.config ?? {}) as { key?: string; path?: string };
+      return /([^/]+)\.tfstate$/.exec(config.key ?? config.path ?? '')?.[1] ?? '?';
+    })
+    .sort();
+  return {
+    resources: countByType(json.resource),
+    data: countByType(json.data),
+    reads,
+    outputs: Object.keys(json.output ?? {}).length,
+  };
+}
+
 describe.each(Object.keys(environments))('%s environment', (name) => {
   const env = environments[name]!;
 
@@ -22,6 +57,24 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
     for (const stack of env.stacks.keys())
       expect(stack).toMatch(new RegExp(`^${name}-(bootstrap|colossus-[12]-[a-z]+(-[a-z0-9-]+)?)$`));
     expect(env.stacks.has(`${name}-bootstrap`)).toBe(env.config.environment.backend.type === 's3');
+  });
+
+  it('keeps its topology: resource types and counts, state reads and outputs of every stack', () => {
+    const summary = Object.fromEntries([...env.stacks].map(([stack, json]) => [stack, topology(json)]));
+    // Beside the snapshot, what config says the compute stacks must hold: four resources per SU.
+    for (const cluster of env.config.clusters) {
+      for (const hall of cluster.halls) {
+        const compute = summary[`${name}-${cluster.id}-compute-${hall.id}`]!;
+        for (const type of PER_SU) expect([type, compute.resources[type]]).toEqual([type, hall.scalableUnits]);
+        expect(compute.reads).toEqual(
+          [
+            `${name}-${cluster.id}-network`,
+            ...(cluster.tenants.length ? [`${name}-${cluster.id}-tenancy`] : []),
+          ].sort(),
+        );
+      }
+    }
+    expect(summary).toMatchSnapshot();
   });
 
   it(`keeps every stack at or under ${MAX_RESOURCES_PER_STACK} resources`, () => {
