@@ -10,7 +10,7 @@ export interface SynthesizedStackJson {
 }
 
 /** The stack a remote state reads: state files and keys are named <stack>.tfstate. */
-function remoteStateStacks(json: SynthesizedStackJson): Map<string, string> {
+export function remoteStateStacks(json: Pick<SynthesizedStackJson, 'data'>): Map<string, string> {
   const result = new Map<string, string>();
   for (const [name, raw] of Object.entries(json.data?.terraform_remote_state ?? {})) {
     const config = (raw.config ?? {}) as Record<string, unknown>;

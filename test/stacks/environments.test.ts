@@ -1,6 +1,7 @@
 import { INSTANCE_TYPES } from '../../config/instance-types';
 import { nodesPerScalableUnit } from '../../config/capacity';
 import { MAX_RESOURCES_PER_STACK, planStacks } from '../../stacks/sharding';
+import { remoteStateStacks } from '../../policy/stack-model';
 import { availableEnvironments, loadConfig } from '../../config/load';
 import {
   resourceCount,
@@ -34,12 +35,7 @@ function topology(json: SynthJson) {
         .map(([type, byName]) => [type, Object.keys(byName).length] as const)
         .sort(([a], [b]) => a.localeCompare(b)),
     );
-  const reads = Object.values(json.data?.terraform_remote_state ?? {})
-    .map((remote) => {
-      const config = (remote.config ?? {}) as { key?: string; path?: string };
-      return /([^/]+)\.tfstate$/.exec(config.key ?? config.path ?? '')?.[1] ?? '?';
-    })
-    .sort();
+  const reads = [...remoteStateStacks(json).values()].sort();
   return {
     resources: countByType(json.resource),
     data: countByType(json.data),
