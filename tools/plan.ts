@@ -5,15 +5,7 @@ import { ColossusError } from '../config/errors';
 import { parseTarget } from '../config/target';
 import { PLAN_DIR, PLAN_INDEX, type PlanIndex } from './review/plan-json';
 import { readStacks, type SynthesizedStack } from './synth-environment';
-import {
-  PROJECT_ROOT,
-  mapWarmFirst,
-  providerSource,
-  run,
-  terraformBinary,
-  terraformEnv,
-  terraformVersion,
-} from './terraform';
+import { PROJECT_ROOT, mapWarmFirst, parseJobs, run, terraformBinary, terraformEnv, terraformSetup } from './terraform';
 
 /**
  * `npm run plan -- [env] [stacks…]`: synthesize (offline target unless --target says
@@ -171,17 +163,12 @@ async function main(): Promise<void> {
   const [environment = 'dev', ...wanted] = program.args;
   const opts = program.opts<Options>();
   const target = parseTarget(opts.target, process.env.COLOSSUS_EMULATOR_ENDPOINT);
-  const jobs = Number(opts.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1)
-    throw new ColossusError('invalid option', [`--jobs: must be a whole number of at least 1 (got ${opts.jobs})`]);
+  const jobs = parseJobs(opts.jobs);
   const outdir = resolve(opts.synthesized ?? opts.out ?? defaultOutdir(environment));
   const env = terraformEnv();
-  const source = providerSource();
-  const version = await terraformVersion(env);
+  const setup = await terraformSetup(env);
   console.log(`plan ${environment} (target ${target.kind}) into ${relative(PROJECT_ROOT, outdir) || outdir}`);
-  console.log(
-    `terraform ${version}; provider: ${source.kind === 'mirror' ? `local mirror ${source.path}` : `registry (${source.reason})`}`,
-  );
+  console.log(setup.description);
 
   const t0 = Date.now();
   const synthesized = opts.synthesized ? readStacks(outdir) : await synthesize(environment, target.kind, outdir);
@@ -200,7 +187,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (target.kind === 'offline') seedEmptyState(synthesized, version);
+  if (target.kind === 'offline') seedEmptyState(synthesized, setup.version);
   const plansDir = join(outdir, PLAN_DIR);
   rmSync(plansDir, { recursive: true, force: true });
   mkdirSync(plansDir, { recursive: true });

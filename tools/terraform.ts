@@ -178,6 +178,23 @@ export async function terraformVersion(env: NodeJS.ProcessEnv): Promise<string> 
   return checkTerraformVersion(result.stdout, binary);
 }
 
+/** Checks Terraform, then says which Terraform and which provider source the run will use. */
+export async function terraformSetup(env: NodeJS.ProcessEnv): Promise<{ version: string; description: string }> {
+  const source = providerSource(env);
+  const version = await terraformVersion(env);
+  const provider = source.kind === 'mirror' ? `local mirror ${source.path}` : `registry (${source.reason})`;
+  return { version, description: `terraform ${version}; provider: ${provider}` };
+}
+
+/** The --jobs option of the tools that run Terraform stack by stack. */
+export function parseJobs(text: string): number {
+  const jobs = Number(text);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new ColossusError('invalid option', [`--jobs: must be a whole number of at least 1 (got ${text})`]);
+  }
+  return jobs;
+}
+
 export interface RunResult {
   readonly code: number;
   readonly stdout: string;

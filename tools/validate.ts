@@ -2,15 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { synthEnvironment } from './synth-environment';
-import {
-  PROJECT_ROOT,
-  mapWarmFirst,
-  providerSource,
-  run,
-  terraformBinary,
-  terraformEnv,
-  terraformVersion,
-} from './terraform';
+import { PROJECT_ROOT, mapWarmFirst, parseJobs, run, terraformBinary, terraformEnv, terraformSetup } from './terraform';
 
 /** `terraform init` + `terraform validate` of every stack of the named environments. */
 async function main(): Promise<void> {
@@ -21,13 +13,9 @@ async function main(): Promise<void> {
     .option('-j, --jobs <n>', 'stacks validated at once', '2')
     .parse();
   const environments = program.args.length > 0 ? program.args : ['dev'];
-  const jobs = Number(program.opts<{ jobs: string }>().jobs);
+  const jobs = parseJobs(program.opts<{ jobs: string }>().jobs);
   const env = terraformEnv();
-  const source = providerSource();
-  const version = await terraformVersion(env);
-  console.log(
-    `terraform ${version}; provider: ${source.kind === 'mirror' ? `local mirror ${source.path}` : `registry (${source.reason})`}`,
-  );
+  console.log((await terraformSetup(env)).description);
 
   let passed = 0;
   let failed = 0;

@@ -7,6 +7,7 @@ import {
   cliConfigText,
   mapLimit,
   mirrorLayout,
+  parseJobs,
   providerPlatform,
   providerSource,
   run,
@@ -139,5 +140,16 @@ describe('locating Terraform', () => {
     await expect(terraformVersion({ ...process.env, COLOSSUS_TERRAFORM: missing })).rejects.toThrow(
       `Terraform not found: there is no "${missing}" to run; install Terraform 1.11 on the PATH, or set COLOSSUS_TERRAFORM to its path`,
     );
+  });
+});
+
+describe('--jobs', () => {
+  it('takes a whole number of at least 1', () => {
+    expect(parseJobs('2')).toBe(2);
+    expect(parseJobs('8')).toBe(8);
+  });
+
+  it.each(['0', '-1', '1.5', 'two', ''])('refuses %p with the option and the rule', (text) => {
+    expect(() => parseJobs(text)).toThrow(`--jobs: must be a whole number of at least 1 (got ${text})`);
   });
 });
