@@ -187,7 +187,9 @@ describe('config validation', () => {
   it('rejects a duplicated YAML key rather than keeping the last', () => {
     const text = devText.replace('  region: us-east-1\n', '  region: us-east-1\n  region: us-west-2\n');
     const line = text.split('\n').indexOf('  region: us-west-2') + 1;
-    expect(problemsOf(text)).toEqual([`malformed YAML at line ${line}, column 3: Map keys must be unique`]);
+    expect(problemsOf(text)).toEqual([
+      `environment.region: duplicate key "region" at line ${line} (rule: keys are unique in a mapping)`,
+    ]);
   });
 
   it('rejects a file that is not a mapping', () => {
@@ -224,7 +226,7 @@ describe('config validation', () => {
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect((error as ConfigError).problems[0]).toMatch(
-        /^environment name "\.\.\/\.\.\/etc\/passwd" must be lowercase letters/,
+        /^COLOSSUS_ENV: environment name "\.\.\/\.\.\/etc\/passwd" must be lowercase letters/,
       );
     }
   });
