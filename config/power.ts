@@ -11,7 +11,11 @@ const feedSlug = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
   message: 'must be lowercase letters, digits and hyphens (2-32 chars, starting with a letter)',
 });
 
-const percent = z.number().gt(0).lte(100);
+// Strictly inside (0, 100): at 100 a threshold never fires and margins divide by zero.
+const percent = z
+  .number()
+  .gt(0, { message: 'must be above 0 (a percentage strictly between 0 and 100)' })
+  .lt(100, { message: 'must be below 100 (a percentage strictly between 0 and 100)' });
 
 export const REDUNDANCY_MODES = ['2N', 'N+1'] as const;
 

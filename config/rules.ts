@@ -3,6 +3,8 @@ import { overlongAccountNames, tenantAccountNames } from './account-names';
 import { INSTANCE_TYPES } from './instance-types';
 import { allocatedGpus, nodesPerScalableUnit } from './capacity';
 import { planTenantSubnets } from './tenant-address-plan';
+import { AWS_REGIONS } from './aws-limits';
+import { checkResourceNames } from './resource-names';
 import type { ColossusConfig, ClusterConfig, EnvironmentConfig } from './schema';
 
 /** A broken rule: where it is (a config path) and what the rule says. */
@@ -68,16 +70,86 @@ export function checkEnvironmentRules(config: ColossusConfig): Problem[] {
       });
     }
   }
+  const reported = new Set<string>();
   for (const site of tenantSites) {
     const names = tenantAccountNames(env.name, site.id, env.accountId);
     for (const { kind, name, limit } of overlongAccountNames(names)) {
+      reported.add(name);
       problems.push({
         path: ['clusters', site.clusterIndex, 'tenants', site.tenantIndex, 'id'],
         message: `makes the tenant's ${ACCOUNT_NAME_WHAT[kind]} "${name}" ${name.length} characters long, over AWS's limit of ${limit}; shorten the tenant id or the environment name`,
       });
     }
   }
+  // Every other name the stacks build, against AWS's rule for its kind.
+  for (const problem of checkResourceNames(config)) {
+    if (![...reported].some((name) => problem.message.includes(`"${name}"`) && /characters long/.test(problem.message)))
+      problems.push(problem);
+  }
+  problems.push(...checkAcrossClusters(config), ...checkReservedIds(config));
   return problems;
+}
+
+/**
+ * Ids that would collide with a construct id the stacks use beside them, or with a word the
+ * model gives a meaning. Tenant boundaries sit in the tenancy stack beside the provider
+ * ("aws"), the backend ("backend"), the network remote state ("network") and the Transit
+ * Gateway ("transit-hub"); spare SUs are tagged tenant "unallocated". Feed monitors sit beside
+ * the cluster's "redundancy-lost" alarm.
+ */
+export const RESERVED_IDS = {
+  tenant: ['unallocated', 'aws', 'backend', 'network', 'transit-hub'],
+  feed: ['redundancy-lost'],
+} as const;
+
+function checkReservedIds(config: ColossusConfig): Problem[] {
+  const problems: Problem[] = [];
+  config.clusters.forEach((cluster, c) => {
+    cluster.tenants.forEach((tenant, t) => {
+      if ((RESERVED_IDS.tenant as readonly string[]).includes(tenant.id)) {
+        problems.push({
+          path: ['clusters', c, 'tenants', t, 'id'],
+          message: `"${tenant.id}" is reserved (rule: reserved ids ${RESERVED_IDS.tenant.join(', ')}): ${tenant.id === 'unallocated' ? 'it names the spare pool of a hall' : 'the tenancy stack uses it for its own construct'}; choose another tenant id`,
+        });
+      }
+    });
+    cluster.power.feeds.forEach((feed, f) => {
+      if ((RESERVED_IDS.feed as readonly string[]).includes(feed.id)) {
+        problems.push({
+          path: ['clusters', c, 'power', 'feeds', f, 'id'],
+          message: `"${feed.id}" is reserved (rule: reserved ids ${RESERVED_IDS.feed.join(', ')}): the power monitor uses it for the cluster's composite alarm; choose another feed id`,
+        });
+      }
+    });
+  });
+  return problems;
+}
+
+/** Clusters of one environment share an account and a Transit Gateway-free address space: supernets stay apart. */
+function checkAcrossClusters(config: ColossusConfig): Problem[] {
+  const problems: Problem[] = [];
+  config.clusters.forEach((cluster, index) => {
+    const supernet = cluster.addressPlan.supernet;
+    if (!isCanonicalIpv4Cidr(supernet)) return;
+    config.clusters.slice(0, index).forEach((other) => {
+      const theirs = other.addressPlan.supernet;
+      if (isCanonicalIpv4Cidr(theirs) && cidrsOverlap(supernet, theirs)) {
+        problems.push({
+          path: ['clusters', index, 'addressPlan', 'supernet'],
+          message: `${supernet} overlaps the supernet ${theirs} of cluster ${other.id}; cluster supernets must be disjoint (rule: one address space per cluster)`,
+        });
+      }
+    });
+  });
+  return problems;
+}
+
+/** The architecture an SSM image parameter names in its path, if any. */
+export function imageArchitecture(parameter: string): 'x86_64' | 'arm64' | undefined {
+  const names = (words: string) => new RegExp(`(^|[/.-])(${words})($|[/.-])`, 'i');
+  const x86 = names('x86_64|amd64').test(parameter);
+  const arm = names('arm64|aarch64').test(parameter);
+  return x86 === arm ? undefined : x86 ? 'x86_64' : 'arm64';
 }
 
 interface NamedBlock {
@@ -101,6 +173,20 @@ export function checkClusterRules(cluster: ClusterConfig, environment: Environme
     });
   }
 
+  // The image must be built for the fabric's CPU; the parameter path names the architecture.
+  const imageArch = imageArchitecture(cluster.fabric.imageSsmParameter);
+  if (imageArch === undefined) {
+    problems.push({
+      path: at('fabric', 'imageSsmParameter'),
+      message: `${cluster.fabric.imageSsmParameter} names no CPU architecture (x86_64, amd64, arm64 or aarch64) in its path, so it cannot be checked against ${cluster.fabric.instanceType} (${spec.architecture}); use a parameter whose path names it`,
+    });
+  } else if (imageArch !== spec.architecture) {
+    problems.push({
+      path: at('fabric', 'imageSsmParameter'),
+      message: `${cluster.fabric.imageSsmParameter} is an ${imageArch} image but ${cluster.fabric.instanceType} is ${spec.architecture}; the image architecture must match the instance type`,
+    });
+  }
+
   // Halls.
   for (const [index, firstIndex] of duplicates(cluster.halls, (h) => h.id)) {
     problems.push({
@@ -109,11 +195,20 @@ export function checkClusterRules(cluster: ClusterConfig, environment: Environme
     });
   }
   const nodesPerUnit = nodesPerScalableUnit(cluster.fabric);
+  const zoneLetters = AWS_REGIONS[environment.region] ?? [];
   cluster.halls.forEach((hall, index) => {
     if (!hall.availabilityZone.startsWith(environment.region)) {
       problems.push({
         path: at('halls', index, 'availabilityZone'),
         message: `${hall.availabilityZone} is not in the environment region ${environment.region}; a hall's zone must be in the region`,
+      });
+    } else if (
+      zoneLetters.length > 0 &&
+      !zoneLetters.includes(hall.availabilityZone.slice(environment.region.length))
+    ) {
+      problems.push({
+        path: at('halls', index, 'availabilityZone'),
+        message: `${hall.availabilityZone} is not an availability zone of ${environment.region}, which has ${zoneLetters.map((l) => environment.region + l).join(', ')} (to add one, see AWS_REGIONS in config/aws-limits.ts)`,
       });
     }
     const needed = hall.scalableUnits * nodesPerUnit + AWS_RESERVED_PER_SUBNET;

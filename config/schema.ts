@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { INSTANCE_TYPE_NAMES } from './instance-types';
-import { isCanonicalIpv4Cidr } from './cidr';
+import { isCanonicalIpv4Cidr, parseIpv4Cidr } from './cidr';
+import { AWS_REGIONS, DOTTED_QUAD_CIDR, EBS_VOLUME_GIB, ROOT_VOLUME_TYPE, TAG_LIMITS, VPC_PREFIX } from './aws-limits';
+import { terraformLiteral } from './terraform-literal';
 import { checkClusterRules, checkEnvironmentRules } from './rules';
 import { checkPowerRules, powerSchema } from './power';
 import { checkCoolingRules, coolingSchema } from './cooling';
@@ -10,9 +12,75 @@ const slug = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
   message: 'must be lowercase letters, digits and hyphens (2-32 chars, starting with a letter)',
 });
 
-const ipv4Cidr = z.string().refine(isCanonicalIpv4Cidr, {
-  message: 'must be an IPv4 CIDR block with no host bits set, such as 10.0.0.0/16',
+// Strict dotted quad first: the address library also takes 10.4.0/20 and 0xa.4.0.0/20, AWS does not.
+const ipv4Cidr = z
+  .string()
+  .regex(DOTTED_QUAD_CIDR, {
+    message:
+      'must be an IPv4 CIDR block written as four decimal octets without leading zeros and a prefix, such as 10.0.0.0/16 (AWS accepts no other form)',
+  })
+  .refine(isCanonicalIpv4Cidr, {
+    message: 'must be an IPv4 CIDR block with no host bits set, such as 10.0.0.0/16',
+  });
+
+/** A VPC primary or secondary block: AWS allows /16 to /28 (Amazon VPC User Guide, "VPC CIDR blocks"). */
+const vpcCidr = ipv4Cidr.refine(
+  (cidr) => {
+    const block = parseIpv4Cidr(cidr);
+    return !block || (block.prefix >= VPC_PREFIX.widest && block.prefix <= VPC_PREFIX.narrowest);
+  },
+  {
+    message: `must be a /${VPC_PREFIX.widest} to /${VPC_PREFIX.narrowest} block: AWS allows VPC blocks from /${VPC_PREFIX.widest} to /${VPC_PREFIX.narrowest} (Amazon VPC User Guide, VPC CIDR blocks)`,
+  },
+);
+
+const KNOWN_REGIONS = Object.keys(AWS_REGIONS);
+const awsRegion = z.string().refine((region) => Object.prototype.hasOwnProperty.call(AWS_REGIONS, region), {
+  error: (issue) =>
+    `unknown AWS region ${JSON.stringify(issue.input)}; known regions: ${KNOWN_REGIONS.join(', ')} (to add one, see AWS_REGIONS in config/aws-limits.ts)`,
 });
+
+/**
+ * Tag keys the stacks set on every resource (provider default tags and resource tags). A
+ * user tag with one of these keys would be silently replaced, so it is refused; and they
+ * count against AWS's 50 tags per resource.
+ */
+export const PROJECT_TAG_KEYS = [
+  'environment',
+  'cluster',
+  'owner',
+  'data-classification',
+  'managed-by',
+  'stack',
+  'hall',
+  'tenant',
+  'scalable-unit',
+  'Name',
+] as const;
+
+const MAX_USER_TAGS = TAG_LIMITS.maxTagsPerResource - PROJECT_TAG_KEYS.length;
+
+// Tag keys stay ASCII words (no "$" or "%", so no Terraform template can start in one).
+const tagKey = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/, {
+    message: `must be a tag key: a letter, then up to 127 letters, digits or _ . : / = + @ - (${TAG_LIMITS.source})`,
+  })
+  .refine((key) => !key.toLowerCase().startsWith(TAG_LIMITS.reservedPrefix), {
+    message: `must not start with "${TAG_LIMITS.reservedPrefix}": AWS reserves that prefix for its own tags (${TAG_LIMITS.source})`,
+  })
+  .refine((key) => !(PROJECT_TAG_KEYS as readonly string[]).includes(key), {
+    message: `is a tag colossus-infra sets on every resource (${PROJECT_TAG_KEYS.join(', ')}); choose another key`,
+  });
+
+const tagValue = z
+  .string()
+  .max(TAG_LIMITS.maxValueLength, {
+    message: `must be at most ${TAG_LIMITS.maxValueLength} characters (${TAG_LIMITS.source})`,
+  })
+  .regex(TAG_LIMITS.characters, {
+    message: `must hold only letters, digits, spaces and _ . : / = + - @ (${TAG_LIMITS.source})`,
+  });
 
 const positiveInt = z.number().int().positive();
 
@@ -23,9 +91,9 @@ export const backendSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('s3'),
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-      message: 'must be a valid S3 bucket name',
+      message: 'must be a valid S3 bucket name (Amazon S3 User Guide, General purpose bucket naming rules)',
     }),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region' }),
+    region: awsRegion,
     keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9/-]*[a-z0-9]$/, {
       message: 'must be a path of lowercase segments, with no leading or trailing slash',
     }),
@@ -52,7 +120,7 @@ export const EMULATOR_GAPS = [
 
 export const environmentSchema = z.strictObject({
   name: slug,
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region, such as us-east-1' }),
+  region: awsRegion,
   accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id, quoted as a string' }),
   owner: slug.describe('Team that owns every resource; becomes the owner tag'),
   backend: backendSchema,
@@ -69,7 +137,12 @@ export const environmentSchema = z.strictObject({
     ])
     .default(365)
     .describe('CloudWatch retention for flow and audit logs; one of the values CloudWatch accepts'),
-  tags: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$/), z.string().max(256)).default({}),
+  tags: z
+    .record(tagKey, terraformLiteral(tagValue))
+    .refine((tags) => Object.keys(tags).length <= MAX_USER_TAGS, {
+      message: `at most ${MAX_USER_TAGS} tags: AWS allows ${TAG_LIMITS.maxTagsPerResource} per resource and colossus-infra sets ${PROJECT_TAG_KEYS.length} (${TAG_LIMITS.source})`,
+    })
+    .default({}),
   platformAdminRole: z
     .string()
     .regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, { message: 'must be an IAM role name' })
@@ -95,7 +168,7 @@ export const hallSchema = z.strictObject({
     message: 'must be an availability zone name, such as us-east-1a',
   }),
   scalableUnits: positiveInt.describe('Scalable units (SUs) the hall holds'),
-  fabricCidr: ipv4Cidr.describe('Secondary VPC block for the hall GPU fabric subnet'),
+  fabricCidr: vpcCidr.describe('Secondary VPC block for the hall GPU fabric subnet'),
 });
 
 export const fabricSchema = z.strictObject({
@@ -109,12 +182,18 @@ export const fabricSchema = z.strictObject({
   imageSsmParameter: z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/, {
     message: 'must be an SSM parameter path that holds an AMI id',
   }),
-  rootVolumeGiB: positiveInt.default(512),
+  rootVolumeGiB: positiveInt
+    .min(EBS_VOLUME_GIB[ROOT_VOLUME_TYPE].min)
+    .max(EBS_VOLUME_GIB[ROOT_VOLUME_TYPE].max, {
+      message: `must be at most ${EBS_VOLUME_GIB[ROOT_VOLUME_TYPE].max} GiB, the largest ${ROOT_VOLUME_TYPE} volume (Amazon EBS User Guide, Amazon EBS volume types)`,
+    })
+    .default(512)
+    .describe(`Root volume of every node (${ROOT_VOLUME_TYPE}), in GiB`),
 });
 
 export const addressPlanSchema = z.strictObject({
   supernet: ipv4Cidr.describe('Every address of the cluster lies in this block'),
-  platformCidr: ipv4Cidr.describe('The cluster (shared services) VPC primary block'),
+  platformCidr: vpcCidr.describe('The cluster (shared services) VPC primary block'),
 });
 
 export const DATA_CLASSIFICATIONS = ['internal', 'confidential', 'restricted'] as const;
@@ -126,8 +205,8 @@ export const allocationSchema = z.strictObject({
 
 export const tenantSchema = z.strictObject({
   id: slug,
-  displayName: z.string().min(1).max(128),
-  cidr: ipv4Cidr,
+  displayName: terraformLiteral(z.string().min(1).max(128)),
+  cidr: vpcCidr,
   allocations: z.array(allocationSchema),
   contractedGpus: positiveInt,
   dataClassification: z.enum(DATA_CLASSIFICATIONS),

@@ -1,0 +1,133 @@
+import { tenantAccountNames } from './account-names';
+import { NAME_RULES, nameProblems, type NameKind } from './aws-limits';
+import { cduIds } from './cooling';
+import type { ColossusConfig } from './schema';
+
+/**
+ * Every name the stacks give an AWS resource, derived from config in one place so the config
+ * rules check exactly the names that will be created (test/config/resource-names.test.ts
+ * compares them with a synthesized environment). Each name carries the config field that
+ * shapes it, for the error message.
+ */
+export interface ResourceName {
+  readonly kind: NameKind;
+  readonly name: string;
+  /** The config field to change to fix the name. */
+  readonly path: (string | number)[];
+}
+
+/** Alarm signals of one feed (constructs/power/feed-monitor.ts) and one CDU (constructs/cooling/cdu-monitor.ts). */
+export const FEED_ALARM_SIGNALS = [
+  'load-warn',
+  'load-critical',
+  'ups-on-battery',
+  'battery-charge-warn',
+  'battery-charge-critical',
+  'breaker-tripped',
+] as const;
+export const CDU_ALARM_SIGNALS = [
+  'supply-temp-warn',
+  'supply-temp-critical',
+  'return-temp-warn',
+  'return-temp-critical',
+  'flow-low',
+  'delta-t-high',
+  'leak',
+] as const;
+
+/** The names a VPC flow log builds from its owner's name (constructs/network/flow-log.ts). */
+function flowLogNames(base: string, path: (string | number)[], boundRole: boolean): ResourceName[] {
+  return [
+    { kind: 'logGroup', name: `/colossus/flow-logs/${base}`, path },
+    { kind: 'kmsAlias', name: `alias/${base}-flow-logs`, path },
+    ...(boundRole ? [{ kind: 'iamPolicy' as const, name: `${base}-flow-logs-boundary`, path }] : []),
+    { kind: 'iamRole', name: `${base}-flow-logs`, path },
+  ];
+}
+
+export function resourceNames(config: ColossusConfig): ResourceName[] {
+  const env = config.environment;
+  const names: ResourceName[] = [];
+  if (env.backend.type === 's3') {
+    const path = ['environment', 'backend', 'bucket'];
+    names.push({ kind: 's3Bucket', name: env.backend.bucket, path });
+    names.push({ kind: 'kmsAlias', name: `alias/${env.backend.bucket}`, path });
+  }
+  const composites = !env.emulatorGaps.includes('composite-alarms');
+  const placementGroups = !env.emulatorGaps.includes('cluster-placement-groups');
+  config.clusters.forEach((cluster, c) => {
+    const prefix = `${env.name}-${cluster.id}`;
+    const clusterPath = ['clusters', c, 'id'];
+    // Network stack.
+    names.push(...flowLogNames(prefix, clusterPath, false));
+    // Tenancy stack.
+    cluster.tenants.forEach((tenant, t) => {
+      const path = ['clusters', c, 'tenants', t, 'id'];
+      const account = tenantAccountNames(env.name, tenant.id, env.accountId);
+      names.push(
+        { kind: 'iamRole', name: account.role, path },
+        { kind: 'iamPolicy', name: `${account.role}-boundary`, path },
+        { kind: 'kmsAlias', name: `alias/${account.keyAlias}`, path },
+        { kind: 's3Bucket', name: account.bucket, path },
+        { kind: 'securityGroup', name: `${prefix}-${tenant.id}-efa`, path },
+        { kind: 'securityGroup', name: `${prefix}-${tenant.id}-node`, path },
+        // The tenant flow-log role (64-character limit) is the longest name a tenant id shapes.
+        ...flowLogNames(`${prefix}-${tenant.id}`, path, true),
+      );
+    });
+    // Compute stacks: one placement group, launch template and ASG per SU.
+    cluster.halls.forEach((hall, h) => {
+      const path = ['clusters', c, 'halls', h, 'id'];
+      names.push(
+        { kind: 'securityGroup', name: `${prefix}-${hall.id}-efa`, path },
+        { kind: 'securityGroup', name: `${prefix}-${hall.id}-node`, path },
+      );
+      for (let i = 0; i < hall.scalableUnits; i += 1) {
+        const unit = `${prefix}-${hall.id}-su-${String(i).padStart(3, '0')}`;
+        if (placementGroups) names.push({ kind: 'placementGroup', name: unit, path });
+        names.push({ kind: 'launchTemplate', name: unit, path }, { kind: 'autoScalingGroup', name: unit, path });
+      }
+    });
+    // Alerting stack: topics, feed alarms, the redundancy page, the dashboard.
+    names.push(
+      { kind: 'snsTopic', name: `${prefix}-page`, path: clusterPath },
+      { kind: 'snsTopic', name: `${prefix}-ticket`, path: clusterPath },
+      { kind: 'dashboard', name: `${prefix}-facility`, path: clusterPath },
+    );
+    cluster.power.feeds.forEach((feed, f) => {
+      const path = ['clusters', c, 'power', 'feeds', f, 'id'];
+      for (const signal of FEED_ALARM_SIGNALS) {
+        names.push({ kind: 'alarm', name: `${prefix}-power-${feed.id}-${signal}`, path });
+      }
+    });
+    if (composites) names.push({ kind: 'alarm', name: `${prefix}-power-redundancy-lost`, path: clusterPath });
+    // Monitoring stacks: every CDU's alarms and the hall's page.
+    cluster.halls.forEach((hall, h) => {
+      const path = ['clusters', c, 'halls', h, 'id'];
+      for (const cdu of cduIds(cluster.cooling)) {
+        for (const signal of CDU_ALARM_SIGNALS) {
+          names.push({ kind: 'alarm', name: `${prefix}-${hall.id}-${cdu}-${signal}`, path });
+        }
+        if (composites) names.push({ kind: 'alarm', name: `${prefix}-${hall.id}-${cdu}-out-of-service`, path });
+      }
+      if (composites) names.push({ kind: 'alarm', name: `${prefix}-${hall.id}-cooling-redundancy-lost`, path });
+    });
+  });
+  return names;
+}
+
+/** Each built name that breaks an AWS naming rule, reported once per name at the field that shapes it. */
+export function checkResourceNames(config: ColossusConfig): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const { kind, name, path } of resourceNames(config)) {
+    const key = `${kind}:${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const broken = nameProblems(kind, name);
+    if (broken.length > 0) {
+      problems.push({ path, message: `makes the ${NAME_RULES[kind].what} "${name}", which ${broken.join('; ')}` });
+    }
+  }
+  return problems;
+}
