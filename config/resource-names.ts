@@ -90,6 +90,7 @@ export function resourceNames(config: ColossusConfig): ResourceName[] {
     });
     // Alerting stack: topics, feed alarms, the redundancy page, the dashboard.
     names.push(
+      { kind: 'kmsAlias', name: `alias/${prefix}-alerts`, path: clusterPath },
       { kind: 'snsTopic', name: `${prefix}-page`, path: clusterPath },
       { kind: 'snsTopic', name: `${prefix}-ticket`, path: clusterPath },
       { kind: 'dashboard', name: `${prefix}-facility`, path: clusterPath },

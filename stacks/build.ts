@@ -9,10 +9,34 @@ import { AlertingStack } from './alerting-stack';
 import { MonitoringStack } from './monitoring-stack';
 import { planStacks, stackName } from './sharding';
 import { BootstrapStack } from './bootstrap-stack';
-import { complianceAspectFor } from '../policy/from-config';
+import { complianceAspectFor, unknownSuppressionPaths } from '../policy/from-config';
 import { ColossusStack } from './colossus-stack';
 import { checkTargetRules } from '../config/rules';
 import { ColossusError } from '../config/errors';
+import { ConfigError, configSourceOf, formatPath } from '../config/load';
+import { oversizedStacks } from './resource-count';
+
+/**
+ * Checks that need the target or the sharding plan, before any construct is built: the
+ * target suits the environment, and no stack would grow past MAX_RESOURCES_PER_STACK
+ * (counted from config, in milliseconds). Errors name the environment file and the field.
+ */
+export function preflight(config: ColossusConfig, target: Target = { kind: 'aws' }): void {
+  const misfit = checkTargetRules(config.environment, target.kind);
+  if (misfit.length > 0) {
+    throw new ColossusError(
+      `invalid target for ${configSourceOf(config)}`,
+      misfit.map((p) => `${formatPath(p.path, config)}: ${p.message}`),
+    );
+  }
+  const oversized = oversizedStacks(config);
+  if (oversized.length > 0) {
+    throw new ConfigError(
+      configSourceOf(config),
+      oversized.map((p) => `${formatPath(p.path, config)}: ${p.message}`),
+    );
+  }
+}
 
 /** Builds every stack the sharding plan lists, in order. */
 export function buildStacks(
@@ -21,13 +45,7 @@ export function buildStacks(
   target: Target = { kind: 'aws' },
 ): TerraformStack[] {
   const env = config.environment.name;
-  const misfit = checkTargetRules(config.environment, target.kind);
-  if (misfit.length > 0) {
-    throw new ColossusError(
-      'invalid target',
-      misfit.map((p) => `${p.path.join('.')}: ${p.message}`),
-    );
-  }
+  preflight(config, target);
   // Every stack gets these; spread them first in each case below.
   const common = { config, target };
   const compliance = complianceAspectFor(config);
@@ -73,6 +91,14 @@ export function buildStacks(
       const upstream = byName.get(name);
       if (upstream) stack.addDependency(upstream);
     }
+  }
+  // A config suppression that names no construct would be ignored: refuse it, before synth.
+  const unknown = unknownSuppressionPaths(config, stacks);
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      configSourceOf(config),
+      unknown.map((p) => `${formatPath(p.path, config)}: ${p.message}`),
+    );
   }
   // Every stack runs the compliance rule pack at synth (policy/), tests included.
   for (const stack of stacks) Aspects.of(stack).add(compliance);

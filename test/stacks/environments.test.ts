@@ -1,6 +1,10 @@
 import { INSTANCE_TYPES } from '../../config/instance-types';
 import { nodesPerScalableUnit } from '../../config/capacity';
 import { MAX_RESOURCES_PER_STACK, planStacks } from '../../stacks/sharding';
+import { stackResourceCounts } from '../../stacks/resource-count';
+import { resourceNames } from '../../config/resource-names';
+import { PROJECT_TAG_KEYS } from '../../config/schema';
+import { ROOT_VOLUME_TYPE } from '../../config/aws-limits';
 import { remoteStateStacks } from '../../policy/stack-model';
 import { availableEnvironments, loadConfig } from '../../config/load';
 import {
@@ -126,6 +130,78 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
           ).filter((r) => (r.tags as Record<string, string>).tenant === tenant.id),
         );
         expect(tagged).toHaveLength(expected);
+      }
+    }
+  });
+});
+
+/** Where each kind of name sits in the synthesized JSON (config/resource-names.ts). */
+const NAME_ATTRIBUTES: Record<string, [type: string, attribute: string][]> = {
+  iamRole: [['aws_iam_role', 'name']],
+  iamPolicy: [['aws_iam_policy', 'name']],
+  s3Bucket: [['aws_s3_bucket', 'bucket']],
+  kmsAlias: [['aws_kms_alias', 'name']],
+  logGroup: [['aws_cloudwatch_log_group', 'name']],
+  snsTopic: [['aws_sns_topic', 'name']],
+  launchTemplate: [['aws_launch_template', 'name']],
+  autoScalingGroup: [['aws_autoscaling_group', 'name']],
+  placementGroup: [['aws_placement_group', 'name']],
+  alarm: [
+    ['aws_cloudwatch_metric_alarm', 'alarm_name'],
+    ['aws_cloudwatch_composite_alarm', 'alarm_name'],
+  ],
+  dashboard: [['aws_cloudwatch_dashboard', 'dashboard_name']],
+  securityGroup: [['aws_security_group', 'name']],
+};
+
+// Issue 10: config is checked against what the stacks will build, so what config predicts
+// must be exactly what synthesizes.
+describe.each(Object.keys(environments))('%s environment, as predicted from config', (name) => {
+  const env = environments[name]!;
+
+  it('has the resource count per stack that config predicts (the fail-fast size check)', () => {
+    const predicted = Object.fromEntries(stackResourceCounts(env.config).map((s) => [s.name, s.count]));
+    const actual = Object.fromEntries([...env.stacks].map(([stack, json]) => [stack, resourceCount(json)]));
+    expect(predicted).toEqual(actual);
+  });
+
+  it('names every resource as config/resource-names.ts predicts, so the name rules check the real names', () => {
+    const predicted = new Map<string, string[]>();
+    for (const { kind, name: resource } of resourceNames(env.config)) {
+      predicted.set(kind, [...(predicted.get(kind) ?? []), resource]);
+    }
+    for (const [kind, places] of Object.entries(NAME_ATTRIBUTES)) {
+      const actual = [...env.stacks.values()].flatMap((json) =>
+        places.flatMap(([type, attribute]) => Object.values(resourcesOf(json, type)).map((r) => String(r[attribute]))),
+      );
+      expect({ kind, names: [...new Set(actual)].sort() }).toEqual({
+        kind,
+        names: [...new Set(predicted.get(kind) ?? [])].sort(),
+      });
+    }
+  });
+
+  it('sets no tag keys beyond PROJECT_TAG_KEYS and the environment tags (the 50-tag budget)', () => {
+    const allowed = [...PROJECT_TAG_KEYS, ...Object.keys(env.config.environment.tags)].sort();
+    const used = new Set<string>();
+    for (const json of env.stacks.values()) {
+      const defaults = (json.provider?.aws?.[0] as { default_tags?: { tags: Record<string, string> }[] } | undefined)
+        ?.default_tags?.[0]?.tags;
+      for (const key of Object.keys(defaults ?? {})) used.add(key);
+      for (const byName of Object.values(json.resource ?? {})) {
+        for (const resource of Object.values(byName)) {
+          for (const key of Object.keys((resource.tags as Record<string, string> | undefined) ?? {})) used.add(key);
+        }
+      }
+    }
+    expect([...used].filter((key) => !allowed.includes(key))).toEqual([]);
+  });
+
+  it('gives every node a root volume of the type the EBS size limit is checked for', () => {
+    for (const json of env.stacks.values()) {
+      for (const template of Object.values(resourcesOf(json, 'aws_launch_template'))) {
+        const devices = template.block_device_mappings as { ebs: { volume_type: string } }[];
+        for (const device of devices) expect(device.ebs.volume_type).toBe(ROOT_VOLUME_TYPE);
       }
     }
   });
