@@ -123,7 +123,11 @@ export function formatPath(path: readonly PropertyKey[], data: unknown): string 
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[], data: unknown): string[] {
-  return issues.map((issue) => `${formatPath(issue.path, data)}: ${issue.message}`);
+  return issues.map((issue) => {
+    // A bad record key says only "Invalid key in record"; the rule it broke is inside.
+    const inner = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message) : [];
+    return `${formatPath(issue.path, data)}: ${inner.length > 0 ? inner.join('; ') : issue.message}`;
+  });
 }
 
 /** YAML path of a node, for messages: environment.tags.foo, clusters[0].halls[1]. */
@@ -188,7 +192,7 @@ function yamlErrorProblem(error: { message: string; linePos?: [{ line: number; c
   // The library appends the position and a code excerpt; the message before them is the rule.
   const rule = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
   if (/call stack/i.test(rule)) {
-    return `malformed YAML at ${where}: nested too deeply to parse (rule: config nesting limit of ${FILE_LIMITS.maxDepth} levels)`;
+    return `(root): malformed YAML at ${where}: nested too deeply to parse (rule: config nesting limit of ${FILE_LIMITS.maxDepth} levels)`;
   }
   return `malformed YAML at ${where}: ${rule}`;
 }
