@@ -34,8 +34,8 @@ const vpcCidr = ipv4Cidr.refine(
   },
 );
 
-const KNOWN_REGIONS = Object.keys(AWS_REGIONS);
-const awsRegion = z.string().refine((region) => Object.prototype.hasOwnProperty.call(AWS_REGIONS, region), {
+const KNOWN_REGIONS = Object.keys(AWS_REGIONS) as [string, ...string[]];
+const awsRegion = z.enum(KNOWN_REGIONS, {
   error: (issue) =>
     `unknown AWS region ${JSON.stringify(issue.input)}; known regions: ${KNOWN_REGIONS.join(', ')} (to add one, see AWS_REGIONS in config/aws-limits.ts)`,
 });

@@ -57,6 +57,7 @@ export class TenancyStack extends ColossusStack {
         name: `${prefix}-${tenant.id}`,
         accountNames: tenantAccountNames(env.name, tenant.id, env.accountId),
         tenantId: tenant.id,
+        displayName: tenant.displayName,
         dataClassification: tenant.dataClassification,
         cidr: tenant.cidr,
         subnets: (subnets.get(tenant.id) ?? []).map((s) => ({

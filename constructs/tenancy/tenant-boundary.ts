@@ -14,6 +14,8 @@ export interface TenantBoundaryProps {
   /** Account-wide names of the tenant's role, key alias and data bucket. */
   readonly accountNames: { readonly role: string; readonly keyAlias: string; readonly bucket: string };
   readonly tenantId: string;
+  /** The tenant's name for people, in descriptions; already escaped for Terraform by the config schema. */
+  readonly displayName: string;
   readonly dataClassification: string;
   readonly cidr: string;
   readonly subnets: readonly TenantSubnetProps[];
@@ -118,7 +120,7 @@ export class TenantBoundary extends Construct {
     });
     this.key = new CustomerManagedKey(this, 'key', {
       alias: props.accountNames.keyAlias,
-      description: `Encrypts the data of tenant ${props.tenantId}`,
+      description: `Encrypts the data of tenant ${props.tenantId} (${props.displayName})`,
       accountId: props.accountId,
       tags,
       statements: [

@@ -23,6 +23,7 @@ function synth(): { json: Resources; all: Record<string, unknown>[] } {
     name: 'test-c1-lab-a',
     accountNames: { role: 'test-lab-a-tenant', keyAlias: 'test-lab-a-data', bucket: 'test-lab-a-data-111111111111' },
     tenantId: 'lab-a',
+    displayName: 'Lab A',
     dataClassification: 'restricted',
     cidr: '10.4.0.0/16',
     subnets: [
