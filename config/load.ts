@@ -197,12 +197,50 @@ function yamlErrorProblem(error: { message: string; linePos?: [{ line: number; c
   return `malformed YAML at ${where}: ${rule}`;
 }
 
+/**
+ * The deepest nesting of flow collections ([ and {) outside quotes, with its line: found in one
+ * pass, before the parser, which recurses once per level and would take a second to overflow.
+ */
+function flowDepth(text: string): { depth: number; line: number } {
+  let depth = 0;
+  let deepest = { depth: 0, line: 1 };
+  let line = 1;
+  let quote: string | undefined;
+  let comment = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (ch === '\n') {
+      line += 1;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#') comment = true;
+    else if (ch === '[' || ch === '{') {
+      depth += 1;
+      if (depth > deepest.depth) deepest = { depth, line };
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth -= 1;
+  }
+  return deepest;
+}
+
 /** Parses and validates YAML text; source names the file in messages. */
 export function parseConfig(text: string, source: string): ColossusConfig {
   const lines = text.split('\n', FILE_LIMITS.maxLines + 1).length;
   if (lines > FILE_LIMITS.maxLines) {
     throw new ConfigError(source, [
       `(root): the file has more than ${FILE_LIMITS.maxLines} lines (rule: config line limit); an environment needs a few hundred`,
+    ]);
+  }
+  const flow = flowDepth(text);
+  if (flow.depth > FILE_LIMITS.maxDepth) {
+    throw new ConfigError(source, [
+      `(root): brackets nested ${flow.depth} levels deep at line ${flow.line}; at most ${FILE_LIMITS.maxDepth} levels are allowed (rule: config nesting limit)`,
     ]);
   }
   let data: unknown;

@@ -45,7 +45,12 @@ function flowLogNames(base: string, path: (string | number)[], boundRole: boolea
   ];
 }
 
-export function resourceNames(config: ColossusConfig): ResourceName[] {
+/**
+ * every: list each SU's names. By default only the first and last SU of a hall are listed:
+ * the others differ only in the number, and the last is the longest, so the checks stay fast
+ * for any hall size.
+ */
+export function resourceNames(config: ColossusConfig, options: { everyUnit?: boolean } = {}): ResourceName[] {
   const env = config.environment;
   const names: ResourceName[] = [];
   if (env.backend.type === 's3') {
@@ -82,7 +87,10 @@ export function resourceNames(config: ColossusConfig): ResourceName[] {
         { kind: 'securityGroup', name: `${prefix}-${hall.id}-efa`, path },
         { kind: 'securityGroup', name: `${prefix}-${hall.id}-node`, path },
       );
-      for (let i = 0; i < hall.scalableUnits; i += 1) {
+      const units = Array.from({ length: hall.scalableUnits }, (_, i) => i).filter(
+        (i) => options.everyUnit || i === 0 || i === hall.scalableUnits - 1,
+      );
+      for (const i of units) {
         const unit = `${prefix}-${hall.id}-su-${String(i).padStart(3, '0')}`;
         if (placementGroups) names.push({ kind: 'placementGroup', name: unit, path });
         names.push({ kind: 'launchTemplate', name: unit, path }, { kind: 'autoScalingGroup', name: unit, path });

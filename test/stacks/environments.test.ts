@@ -167,7 +167,7 @@ describe.each(Object.keys(environments))('%s environment, as predicted from conf
 
   it('names every resource as config/resource-names.ts predicts, so the name rules check the real names', () => {
     const predicted = new Map<string, string[]>();
-    for (const { kind, name: resource } of resourceNames(env.config)) {
+    for (const { kind, name: resource } of resourceNames(env.config, { everyUnit: true })) {
       predicted.set(kind, [...(predicted.get(kind) ?? []), resource]);
     }
     for (const [kind, places] of Object.entries(NAME_ATTRIBUTES)) {
