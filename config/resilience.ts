@@ -1,6 +1,7 @@
 import { gpusPerScalableUnit, scalableUnitSlots, type ScalableUnitSlot } from './capacity';
 import { cduIds, coolingCapacityKw, hallLiquidHeatKw } from './cooling';
 import { ColossusError } from './errors';
+import { configSourceOf } from './load';
 import { domainLoadKw, feedsCapacityKw, powerDomains, scalableUnitKw } from './power';
 import type { ClusterConfig, ColossusConfig } from './schema';
 
@@ -211,6 +212,9 @@ export function contractBreaches(resilience: ClusterResilience): string[] {
 export function assertContractedCapacity(config: ColossusConfig): void {
   const breaches = config.clusters.flatMap((cluster) => contractBreaches(clusterResilience(config, cluster)));
   if (breaches.length > 0) {
-    throw new ColossusError('a single failure takes a tenant below its contracted GPUs', breaches);
+    throw new ColossusError(
+      `a single failure takes a tenant below its contracted GPUs (in ${configSourceOf(config)})`,
+      breaches,
+    );
   }
 }
