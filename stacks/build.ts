@@ -7,7 +7,8 @@ import { NetworkStack } from './network-stack';
 import { TenancyStack } from './tenancy-stack';
 import { AlertingStack } from './alerting-stack';
 import { MonitoringStack } from './monitoring-stack';
-import { planStacks, stackName } from './sharding';
+import { planStacks, stackName, type StackPlan } from './sharding';
+import { tenancyOutputs } from './outputs';
 import { BootstrapStack } from './bootstrap-stack';
 import { complianceAspectFor, unknownSuppressionPaths } from '../policy/from-config';
 import { ColossusStack } from './colossus-stack';
@@ -29,13 +30,48 @@ export function preflight(config: ColossusConfig, target: Target = { kind: 'aws'
       misfit.map((p) => `${formatPath(p.path, config)}: ${p.message}`),
     );
   }
-  const oversized = oversizedStacks(config);
-  if (oversized.length > 0) {
+  const problems = [...oversizedStacks(config), ...outputCollisions(config)];
+  if (problems.length > 0) {
     throw new ConfigError(
       configSourceOf(config),
-      oversized.map((p) => `${formatPath(p.path, config)}: ${p.message}`),
+      problems.map((p) => `${formatPath(p.path, config)}: ${p.message}`),
     );
   }
+}
+
+/**
+ * Output names join ids with "_" (stacks/outputs.ts), so tenant "lab" in hall "a-b" and
+ * tenant "lab-a" in hall "b" would both publish lab_a_b_subnet_id: two constructs with one id.
+ */
+function outputCollisions(config: ColossusConfig): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  config.clusters.forEach((cluster, c) => {
+    const first = new Map<string, string>();
+    cluster.tenants.forEach((tenant, t) => {
+      tenant.allocations.forEach((allocation, a) => {
+        const name = tenancyOutputs.subnetId(tenant.id, allocation.hall);
+        const what = `tenant ${tenant.id} in hall ${allocation.hall}`;
+        const earlier = first.get(name);
+        if (earlier) {
+          problems.push({
+            path: ['clusters', c, 'tenants', t, 'allocations', a, 'hall'],
+            message: `${what} makes the tenancy output ${name}, as ${earlier} does (rule: construct ids are unique in a stack); rename the tenant or the hall`,
+          });
+        } else first.set(name, what);
+      });
+    });
+  });
+  return problems;
+}
+
+/** Two config ids that make one construct id, caught where the construct library refuses it. */
+function sameConstructId(error: unknown, config: ColossusConfig): ConfigError | undefined {
+  const match =
+    error instanceof Error ? /There is already a Construct with name '([^']*)' in (\S+)/.exec(error.message) : null;
+  if (!match) return undefined;
+  return new ConfigError(configSourceOf(config), [
+    `(ids): two ids of the environment make the same construct id "${match[1]}" in ${match[2]} (rule: construct ids are unique); rename one of them`,
+  ]);
 }
 
 /** Builds every stack the sharding plan lists, in order. */
@@ -49,7 +85,14 @@ export function buildStacks(
   // Every stack gets these; spread them first in each case below.
   const common = { config, target };
   const compliance = complianceAspectFor(config);
-  const stacks = planStacks(config).map((plan): TerraformStack => {
+  const build = (plan: StackPlan): TerraformStack => {
+    try {
+      return buildOne(plan);
+    } catch (error) {
+      throw sameConstructId(error, config) ?? error;
+    }
+  };
+  const buildOne = (plan: StackPlan): TerraformStack => {
     switch (plan.layer) {
       case 'bootstrap':
         return new BootstrapStack(scope, plan.name, common);
@@ -79,7 +122,8 @@ export function buildStacks(
           alertingStack: stackName(env, plan.cluster.id, 'alerting'),
         });
     }
-  });
+  };
+  const stacks = planStacks(config).map(build);
   // Remote state reads become stack dependencies, so `cdktf deploy` orders the stacks itself;
   // every stack keeps its state in the bucket the bootstrap stack creates.
   const byName = new Map(stacks.map((s) => [s.node.id, s]));

@@ -471,6 +471,28 @@ export const FAMILIES: Readonly<Record<string, readonly BadInputCase[]>> = {
       rule: /is reserved/,
     },
     {
+      name: 'tenant and hall ids that make one output name',
+      input: edit((d) => {
+        const cluster = c1(d);
+        cluster.halls[0].id = 'aa-bb';
+        cluster.halls.push({ id: 'bb', availabilityZone: 'us-east-1b', scalableUnits: 2, fabricCidr: '10.1.1.0/24' });
+        cluster.power.rackKw = 50;
+        for (const feed of cluster.power.feeds) feed.halls = ['aa-bb', 'bb'];
+        cluster.tenants[0].id = 'lab';
+        cluster.tenants[0].allocations[0].hall = 'aa-bb';
+        cluster.tenants.push({
+          id: 'lab-aa',
+          displayName: 'Lab A',
+          cidr: '10.5.0.0/20',
+          allocations: [{ hall: 'bb', scalableUnits: 1 }],
+          contractedGpus: 16,
+          dataClassification: 'internal',
+        });
+      }),
+      field: 'clusters[colossus-1].tenants[lab-aa].allocations[0].hall',
+      rule: /makes the tenancy output lab_aa_bb_subnet_id, as tenant lab in hall aa-bb does \(rule: construct ids are unique in a stack\)/,
+    },
+    {
       name: 'hall id in capitals',
       input: edit((d) => (c1(d).halls[0].id = 'Hall-A')),
       field: 'clusters[colossus-1].halls[Hall-A].id',
