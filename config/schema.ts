@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_TYPE_NAMES } from './instance-types';
+import { checkFabricRules } from './fabric-rules';
 import { isCanonicalIpv4Cidr } from './cidr';
 import { checkClusterRules, checkEnvironmentRules } from './rules';
 import { checkPowerRules, powerSchema } from './power';
@@ -110,6 +111,12 @@ export const fabricSchema = z.strictObject({
     message: 'must be an SSM parameter path that holds an AMI id',
   }),
   rootVolumeGiB: positiveInt.default(512),
+  capacity: z
+    .enum(['on-demand-reservation', 'capacity-block'])
+    .default('on-demand-reservation')
+    .describe(
+      'How the SUs hold capacity: on-demand-reservation (Terraform reserves it) or capacity-block (Capacity Blocks for ML bought outside Terraform, added to each SU capacity reservation group)',
+    ),
 });
 
 export const addressPlanSchema = z.strictObject({
@@ -166,7 +173,11 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', ...problem });
       }
       const path = ['clusters', index];
-      for (const problem of [...checkPowerRules(cluster, path), ...checkCoolingRules(cluster, path)]) {
+      for (const problem of [
+        ...checkPowerRules(cluster, path),
+        ...checkCoolingRules(cluster, path),
+        ...checkFabricRules(cluster, path),
+      ]) {
         ctx.addIssue({ code: 'custom', ...problem });
       }
     });
