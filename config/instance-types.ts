@@ -58,6 +58,8 @@ const GUIDE_MULTI_CARD =
   'EC2 User Guide, "Maximize network bandwidth on Amazon EC2 instances with multiple network cards" (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-acc-inst-types.html)';
 const GUIDE_EFA =
   'EC2 User Guide, "Elastic Fabric Adapter", supported instance types (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html)';
+// GPU counts are carried over from the project's earlier record of this page; the search tools
+// did not return its text this time (see docs/instance-types.md).
 const GUIDE_ACCELERATED =
   'EC2 Instance Types guide, "Accelerated computing instances" specifications (https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html)';
 const GUIDE_CAPACITY_BLOCKS =
