@@ -165,18 +165,20 @@ export function domainDeltas(changeSet: ChangeSet): DomainDeltas {
   const changed = all.filter((c) => c.mode === 'managed' && c.action !== 'no-op' && c.action !== 'read');
   return {
     capacity: capacityRows(all),
-    reservations: changed.filter(holdsCapacity).map((c) => {
-      const before = c.before ? reservationFacts(c.before, c.stack) : undefined;
-      const after = c.after && c.action !== 'forget' ? reservationFacts(c.after, c.stack) : undefined;
-      return {
-        stack: c.stack,
-        address: c.address,
-        action: c.action,
-        name: text(tagsOf(c.after ?? c.before ?? {}).Name, c.address),
-        ...(before ? { before } : {}),
-        ...(after ? { after } : {}),
-      };
-    }),
+    reservations: changed
+      .filter((c) => holdsCapacity(c))
+      .map((c) => {
+        const before = c.before ? reservationFacts(c.before, c.stack) : undefined;
+        const after = c.after && c.action !== 'forget' ? reservationFacts(c.after, c.stack) : undefined;
+        return {
+          stack: c.stack,
+          address: c.address,
+          action: c.action,
+          name: text(tagsOf(c.after ?? c.before ?? {}).Name, c.address),
+          ...(before ? { before } : {}),
+          ...(after ? { after } : {}),
+        };
+      }),
     alarms: changed
       .filter((c) => ALARMS[c.type])
       .map((c) => ({
