@@ -140,6 +140,15 @@ export const NAME_RULES = {
     pattern: /^[\x20-\x7e]+$/,
     source: 'Amazon EC2 User Guide, Placement groups (name up to 255 ASCII characters)',
   },
+  // AWS Resource Groups "CreateGroup": Name 1-300 of letters, digits, _ . -; names starting with
+  // "AWS" or "aws" are reserved. https://docs.aws.amazon.com/ARG/latest/APIReference/API_CreateGroup.html
+  resourceGroup: {
+    what: 'capacity reservation group name',
+    min: 1,
+    max: 300,
+    pattern: /^(?![Aa][Ww][Ss])[A-Za-z0-9_.-]+$/,
+    source: 'AWS Resource Groups API Reference, CreateGroup (Name: 1-300 of [a-zA-Z0-9_.-], no "AWS"/"aws" prefix)',
+  },
   // CloudWatch "PutMetricAlarm" / "PutCompositeAlarm": AlarmName 1-255.
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
   alarm: {

@@ -60,6 +60,7 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
   }
   const composites = !env.emulatorGaps.includes('composite-alarms');
   const placementGroups = !env.emulatorGaps.includes('cluster-placement-groups');
+  const reservations = !env.emulatorGaps.includes('capacity-reservations');
   config.clusters.forEach((cluster, c) => {
     const prefix = `${env.name}-${cluster.id}`;
     const clusterPath = ['clusters', c, 'id'];
@@ -80,7 +81,9 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
         ...flowLogNames(`${prefix}-${tenant.id}`, path, true),
       );
     });
-    // Compute stacks: one placement group, launch template and ASG per SU.
+    // Compute stacks, per SU: a launch template and an ASG, with a placement group (capacity
+    // reserved on demand) or a Capacity Reservation group (Capacity Blocks bought outside Terraform).
+    const onDemand = cluster.fabric.capacity === 'on-demand-reservation';
     cluster.halls.forEach((hall, h) => {
       const path = ['clusters', c, 'halls', h, 'id'];
       names.push(
@@ -92,7 +95,8 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
       );
       for (const i of units) {
         const unit = `${prefix}-${hall.id}-su-${String(i).padStart(3, '0')}`;
-        if (placementGroups) names.push({ kind: 'placementGroup', name: unit, path });
+        if (onDemand && placementGroups) names.push({ kind: 'placementGroup', name: unit, path });
+        if (!onDemand && reservations) names.push({ kind: 'resourceGroup', name: unit, path });
         names.push({ kind: 'launchTemplate', name: unit, path }, { kind: 'autoScalingGroup', name: unit, path });
       }
     });

@@ -3,6 +3,7 @@ import { INSTANCE_TYPE_NAMES } from './instance-types';
 import { isCanonicalIpv4Cidr, parseIpv4Cidr } from './cidr';
 import { AWS_REGIONS, DOTTED_QUAD_CIDR, EBS_VOLUME_GIB, ROOT_VOLUME_TYPE, TAG_LIMITS, VPC_PREFIX } from './aws-limits';
 import { terraformLiteral } from './terraform-literal';
+import { checkFabricRules } from './fabric-rules';
 import { checkClusterRules, checkEnvironmentRules } from './rules';
 import { checkPowerRules, powerSchema } from './power';
 import { checkCoolingRules, coolingSchema } from './cooling';
@@ -56,6 +57,11 @@ export const PROJECT_TAG_KEYS = [
   'tenant',
   'scalable-unit',
   'Name',
+  // Set on an SU's Capacity Reservation group (constructs/compute/scalable-unit.ts).
+  'capacity-model',
+  'instance-type',
+  'instance-count',
+  'availability-zone',
 ] as const;
 
 const MAX_USER_TAGS = TAG_LIMITS.maxTagsPerResource - PROJECT_TAG_KEYS.length;
@@ -189,6 +195,12 @@ export const fabricSchema = z.strictObject({
     })
     .default(512)
     .describe(`Root volume of every node (${ROOT_VOLUME_TYPE}), in GiB`),
+  capacity: z
+    .enum(['on-demand-reservation', 'capacity-block'])
+    .default('on-demand-reservation')
+    .describe(
+      'How the SUs hold capacity: on-demand-reservation (Terraform reserves it) or capacity-block (Capacity Blocks for ML bought outside Terraform, added to each SU capacity reservation group)',
+    ),
 });
 
 export const addressPlanSchema = z.strictObject({
@@ -245,7 +257,11 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', ...problem });
       }
       const path = ['clusters', index];
-      for (const problem of [...checkPowerRules(cluster, path), ...checkCoolingRules(cluster, path)]) {
+      for (const problem of [
+        ...checkPowerRules(cluster, path),
+        ...checkCoolingRules(cluster, path),
+        ...checkFabricRules(cluster, path),
+      ]) {
         ctx.addIssue({ code: 'custom', ...problem });
       }
     });

@@ -71,7 +71,12 @@ export function stackResourceCount(config: ColossusConfig, plan: StackPlan): Cou
     }
     case 'compute': {
       const h = cluster.halls.indexOf(plan.hall);
-      const perUnit = 2 + g.placementGroup + g.capacityReservation; // + launch template and ASG
+      // A launch template and an ASG, plus: on demand, a placement group and a capacity
+      // reservation; with Capacity Blocks, the unit's Capacity Reservation group.
+      const perUnit =
+        cluster.fabric.capacity === 'on-demand-reservation'
+          ? 2 + g.placementGroup + g.capacityReservation
+          : 2 + g.capacityReservation;
       return {
         path: ['clusters', c, 'halls', h, 'scalableUnits'],
         count: SECURITY_GROUPS + plan.hall.scalableUnits * perUnit,

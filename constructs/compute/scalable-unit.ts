@@ -3,7 +3,18 @@ import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { Ec2CapacityReservation } from '@cdktf/provider-aws/lib/ec2-capacity-reservation';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
-import { efaInterfaces } from './efa-interfaces';
+import { ResourcegroupsGroup } from '@cdktf/provider-aws/lib/resourcegroups-group';
+import { efaInterfaces, type NetworkFacts } from './efa-interfaces';
+
+/**
+ * How the unit's capacity is held:
+ * - on-demand-reservation: Terraform owns a targeted On-Demand Capacity Reservation for every
+ *   node, in the unit's cluster placement group;
+ * - capacity-block: capacity is bought as Capacity Blocks for ML outside Terraform; Terraform owns
+ *   a Capacity Reservation group per unit that operators add the bought blocks to, and the
+ *   launch template and auto scaling group launch only into that group.
+ */
+export type UnitCapacity = 'on-demand-reservation' | 'capacity-block';
 
 export interface ScalableUnitProps {
   /** Unique name, such as prod-colossus-1-hall-a-su-007. */
@@ -13,7 +24,9 @@ export interface ScalableUnitProps {
   readonly efaSecurityGroupId: string;
   readonly nodeSecurityGroupId: string;
   readonly instanceType: string;
-  readonly networkCards: number;
+  /** The instance type's network cards and EFA limit, from which the interfaces are laid out. */
+  readonly network: NetworkFacts;
+  readonly capacity: UnitCapacity;
   readonly nodes: number;
   readonly imageSsmParameter: string;
   readonly rootVolumeGiB: number;
@@ -26,13 +39,18 @@ export interface ScalableUnitProps {
 }
 
 /**
- * The unit of capacity: a cluster placement group, a capacity reservation for every node
- * of the unit, an EFA launch template and an auto scaling group pinned to both.
- * Four resources whatever the GPU count.
+ * The unit of capacity. Bought on demand: a cluster placement group, a capacity reservation for
+ * every node, an EFA launch template and an auto scaling group pinned to both. Bought as
+ * Capacity Blocks: a Capacity Reservation group, the launch template and the auto scaling group;
+ * no placement group, because AWS places a block's instances itself (an UltraServer is one
+ * NVLink domain; "Instances that run inside a Capacity Block are automatically placed close
+ * together inside Amazon EC2 UltraClusters", EC2 API reference, CapacityBlock).
+ * Four or three resources whatever the GPU count.
  */
 export class ScalableUnit extends Construct {
   readonly placementGroup?: PlacementGroup;
   readonly capacityReservation?: Ec2CapacityReservation;
+  readonly capacityBlockGroup?: ResourcegroupsGroup;
   readonly launchTemplate: LaunchTemplate;
   readonly autoScalingGroup: AutoscalingGroup;
 
@@ -40,13 +58,14 @@ export class ScalableUnit extends Construct {
     super(scope, id);
     const tags = { Name: props.name, ...props.tags };
 
+    const onDemand = props.capacity === 'on-demand-reservation';
     const placementGroup = (this.placementGroup =
-      props.placementGroup === false
+      props.placementGroup === false || !onDemand
         ? undefined
         : new PlacementGroup(this, 'placement-group', { name: props.name, strategy: 'cluster', tags }));
 
     const reservation = (this.capacityReservation =
-      props.capacityReservation === false
+      props.capacityReservation === false || !onDemand
         ? undefined
         : new Ec2CapacityReservation(this, 'capacity-reservation', {
             instanceType: props.instanceType,
@@ -58,6 +77,30 @@ export class ScalableUnit extends Construct {
             endDateType: 'unlimited',
             placementGroupArn: placementGroup?.arn,
             tags,
+          }));
+
+    // A Capacity Reservation group ("Work with Capacity Reservation groups", EC2 User Guide): the
+    // blocks bought for this unit are added to it by id, outside Terraform.
+    const blockGroup = (this.capacityBlockGroup =
+      props.capacityReservation === false || onDemand
+        ? undefined
+        : new ResourcegroupsGroup(this, 'capacity-block-group', {
+            name: props.name,
+            description: `Capacity Blocks of ${props.name}: ${props.nodes} x ${props.instanceType} in ${props.availabilityZone}`,
+            configuration: [
+              { type: 'AWS::EC2::CapacityReservationPool' },
+              {
+                type: 'AWS::ResourceGroups::Generic',
+                parameters: [{ name: 'allowed-resource-types', values: ['AWS::EC2::CapacityReservation'] }],
+              },
+            ],
+            tags: {
+              ...tags,
+              'capacity-model': 'capacity-block',
+              'instance-type': props.instanceType,
+              'instance-count': String(props.nodes),
+              'availability-zone': props.availabilityZone,
+            },
           }));
 
     this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
@@ -82,13 +125,14 @@ export class ScalableUnit extends Construct {
           },
         },
       ],
-      networkInterfaces: efaInterfaces(props.networkCards).map((nic) => ({
+      networkInterfaces: efaInterfaces(props.network).map((nic) => ({
         networkCardIndex: nic.networkCardIndex,
         deviceIndex: nic.deviceIndex,
         interfaceType: nic.interfaceType,
         subnetId: props.subnetId,
+        // The primary carries IP traffic (node group) and joins the EFA group as before.
         securityGroups:
-          nic.interfaceType === 'efa'
+          nic.interfaceType === 'interface'
             ? [props.efaSecurityGroupId, props.nodeSecurityGroupId]
             : [props.efaSecurityGroupId],
         associatePublicIpAddress: 'false',
@@ -97,7 +141,11 @@ export class ScalableUnit extends Construct {
       placement: placementGroup ? { groupName: placementGroup.name } : undefined,
       capacityReservationSpecification: reservation
         ? { capacityReservationTarget: { capacityReservationId: reservation.id } }
-        : undefined,
+        : blockGroup
+          ? { capacityReservationTarget: { capacityReservationResourceGroupArn: blockGroup.arn } }
+          : undefined,
+      // Instances launch into a Capacity Block only with this market type.
+      instanceMarketOptions: blockGroup ? { marketType: 'capacity-block' } : undefined,
       tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
         resourceType,
         tags,
@@ -118,7 +166,12 @@ export class ScalableUnit extends Construct {
             capacityReservationPreference: 'capacity-reservations-only',
             capacityReservationTarget: { capacityReservationIds: [reservation.id] },
           }
-        : undefined,
+        : blockGroup
+          ? {
+              capacityReservationPreference: 'capacity-reservations-only',
+              capacityReservationTarget: { capacityReservationResourceGroupArns: [blockGroup.arn] },
+            }
+          : undefined,
       healthCheckType: 'EC2',
       // GPU nodes take long to pass health checks; never block an apply on them.
       waitForCapacityTimeout: '0',

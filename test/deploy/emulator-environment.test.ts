@@ -91,8 +91,10 @@ describe('what the emulator environment leaves out, and what dev keeps', () => {
   const emulator = synthAll(emulatorConfig, EMULATOR);
   const devConfig = loadConfig({ environment: 'dev' });
   const dev = synthAll(devConfig, { kind: 'aws' });
-  const scalableUnits = (config: ColossusConfig) =>
-    config.clusters.reduce((sum, c) => sum + c.halls.reduce((s, h) => s + h.scalableUnits, 0), 0);
+  const scalableUnits = (config: ColossusConfig, capacity?: ColossusConfig['clusters'][number]['fabric']['capacity']) =>
+    config.clusters
+      .filter((c) => capacity === undefined || c.fabric.capacity === capacity)
+      .reduce((sum, c) => sum + c.halls.reduce((s, h) => s + h.scalableUnits, 0), 0);
 
   it('drops placement groups and capacity reservations only in the emulator environment', () => {
     expect(allResources(emulator, 'aws_placement_group')).toHaveLength(0);
@@ -102,8 +104,13 @@ describe('what the emulator environment leaves out, and what dev keeps', () => {
       expect(asg.placement_group).toBeUndefined();
       expect(asg.capacity_reservation_specification).toBeUndefined();
     }
-    expect(allResources(dev, 'aws_placement_group')).toHaveLength(scalableUnits(devConfig));
-    expect(allResources(dev, 'aws_ec2_capacity_reservation')).toHaveLength(scalableUnits(devConfig));
+    // Dev keeps them for every SU bought on demand; SUs bought as Capacity Blocks have a group instead.
+    expect(allResources(emulator, 'aws_resourcegroups_group')).toHaveLength(0);
+    const onDemand = scalableUnits(devConfig, 'on-demand-reservation');
+    expect(onDemand).toBeGreaterThan(0);
+    expect(allResources(dev, 'aws_placement_group')).toHaveLength(onDemand);
+    expect(allResources(dev, 'aws_ec2_capacity_reservation')).toHaveLength(onDemand);
+    expect(allResources(dev, 'aws_resourcegroups_group')).toHaveLength(scalableUnits(devConfig, 'capacity-block'));
   });
 
   it('leaves the Transit Gateway default-route-table options to AWS only in the emulator environment', () => {
@@ -165,6 +172,8 @@ describe('what the emulator environment leaves out, and what dev keeps', () => {
     const gapTypes = [
       'aws_placement_group',
       'aws_ec2_capacity_reservation',
+      // Capacity Block groups: the emulator environment runs no Capacity Block type (and lacks reservations).
+      'aws_resourcegroups_group',
       'aws_s3_bucket_policy',
       'aws_cloudwatch_composite_alarm',
     ];

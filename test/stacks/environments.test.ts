@@ -1,4 +1,7 @@
+import { Testing } from 'cdktf';
 import { INSTANCE_TYPES } from '../../config/instance-types';
+import { buildStacks } from '../../stacks/build';
+import { efaInterfaces } from '../../constructs/compute/efa-interfaces';
 import { nodesPerScalableUnit } from '../../config/capacity';
 import { MAX_RESOURCES_PER_STACK, planStacks } from '../../stacks/sharding';
 import { stackResourceCounts } from '../../stacks/resource-count';
@@ -11,6 +14,7 @@ import {
   resourceCount,
   resourcesOf,
   synthEnvironment,
+  synthStack,
   type SynthJson,
   type SynthesizedEnvironment,
 } from '../helpers/synth';
@@ -24,8 +28,46 @@ const environments: Record<string, SynthesizedEnvironment> = Object.fromEntries(
   realEnvironments.map((name) => [name, synthEnvironment(name)]),
 );
 
-/** The four resources each scalable unit is made of. */
-const PER_SU = ['aws_autoscaling_group', 'aws_ec2_capacity_reservation', 'aws_launch_template', 'aws_placement_group'];
+/** The resources each scalable unit is made of, by how its capacity is bought. */
+const PER_SU = {
+  'on-demand-reservation': [
+    'aws_autoscaling_group',
+    'aws_ec2_capacity_reservation',
+    'aws_launch_template',
+    'aws_placement_group',
+  ],
+  'capacity-block': ['aws_autoscaling_group', 'aws_launch_template', 'aws_resourcegroups_group'],
+} as const;
+const ALL_PER_SU = [...new Set(Object.values(PER_SU).flat())];
+
+/** Every launch template of an environment against the layout function of its instance type. */
+function expectLaunchTemplatesFollowLayout(env: SynthesizedEnvironment): number {
+  let checked = 0;
+  for (const cluster of env.config.clusters) {
+    const expected = efaInterfaces(INSTANCE_TYPES[cluster.fabric.instanceType]).map((n) => [
+      n.networkCardIndex,
+      n.deviceIndex,
+      n.interfaceType,
+    ]);
+    for (const hall of cluster.halls) {
+      const json = env.stacks.get(`${env.config.environment.name}-${cluster.id}-compute-${hall.id}`)!;
+      for (const template of Object.values(resourcesOf(json, 'aws_launch_template'))) {
+        const nics = template.network_interfaces as {
+          network_card_index: number;
+          device_index: number;
+          interface_type: string;
+          security_groups: string[];
+        }[];
+        expect(nics.map((n) => [n.network_card_index, n.device_index, n.interface_type])).toEqual(expected);
+        // The primary carries the node group; every interface carries the EFA group (first).
+        expect(nics.map((n) => n.security_groups.length)).toEqual(nics.map((_, i) => (i === 0 ? 2 : 1)));
+        expect(new Set(nics.map((n) => n.security_groups[0])).size).toBe(1);
+        checked += 1;
+      }
+    }
+  }
+  return checked;
+}
 
 /**
  * What a stack is, without its attribute values: resources and data sources by type, the
@@ -65,7 +107,12 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
     for (const cluster of env.config.clusters) {
       for (const hall of cluster.halls) {
         const compute = summary[`${name}-${cluster.id}-compute-${hall.id}`]!;
-        for (const type of PER_SU) expect([type, compute.resources[type]]).toEqual([type, hall.scalableUnits]);
+        for (const type of ALL_PER_SU) {
+          const expected = (PER_SU[cluster.fabric.capacity] as readonly string[]).includes(type)
+            ? hall.scalableUnits
+            : undefined;
+          expect([type, compute.resources[type]]).toEqual([type, expected]);
+        }
         expect(compute.reads).toEqual(
           [
             `${name}-${cluster.id}-network`,
@@ -82,19 +129,39 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
     expect(oversized.map(([stack, json]) => `${stack}: ${resourceCount(json)}`)).toEqual([]);
   });
 
-  it('has one compute stack per hall, holding one capacity reservation per scalable unit', () => {
+  it('has one compute stack per hall, holding one capacity reservation or block group per scalable unit', () => {
     for (const cluster of env.config.clusters) {
+      const holder =
+        cluster.fabric.capacity === 'capacity-block' ? 'aws_resourcegroups_group' : 'aws_ec2_capacity_reservation';
       for (const hall of cluster.halls) {
         const json = env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`);
         expect(json).toBeDefined();
-        expect(Object.keys(resourcesOf(json!, 'aws_ec2_capacity_reservation'))).toHaveLength(hall.scalableUnits);
+        expect(Object.keys(resourcesOf(json!, holder))).toHaveLength(hall.scalableUnits);
       }
     }
   });
 
-  it('reserves exactly the nodes of each unit, and launches each with an EFA interface on every card and IMDSv2', () => {
+  it('lays out every launch template as the layout function derives it from the instance type', () => {
+    const units = env.config.clusters.flatMap((c) => c.halls).reduce((sum, h) => sum + h.scalableUnits, 0);
+    expect(expectLaunchTemplatesFollowLayout(env)).toBe(units);
+  });
+
+  it('holds whole UltraServers in every SU of an UltraServer type, bought as Capacity Blocks', () => {
     for (const cluster of env.config.clusters) {
-      const cards = INSTANCE_TYPES[cluster.fabric.instanceType].networkCards;
+      const spec = INSTANCE_TYPES[cluster.fabric.instanceType];
+      if (!('ultraServer' in spec)) continue;
+      expect(cluster.fabric.capacity).toBe('capacity-block');
+      for (const hall of cluster.halls) {
+        const json = env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!;
+        for (const group of Object.values(resourcesOf(json, 'aws_autoscaling_group'))) {
+          expect((group.desired_capacity as number) % spec.ultraServer.instances).toBe(0);
+        }
+      }
+    }
+  });
+
+  it('reserves exactly the nodes of each unit, and launches each with IMDSv2', () => {
+    for (const cluster of env.config.clusters) {
       const nodes = nodesPerScalableUnit(cluster.fabric);
       for (const hall of cluster.halls) {
         const json = env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!;
@@ -108,9 +175,6 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
           );
         }
         for (const template of Object.values(resourcesOf(json, 'aws_launch_template'))) {
-          const nics = template.network_interfaces as { network_card_index: number; interface_type: string }[];
-          expect(nics.map((n) => n.network_card_index)).toEqual([...Array(cards).keys()]);
-          expect(nics.every((n) => n.interface_type.startsWith('efa'))).toBe(true);
           expect(template.metadata_options).toEqual(expect.objectContaining({ http_tokens: 'required' }));
         }
         for (const group of Object.values(resourcesOf(json, 'aws_autoscaling_group'))) {
@@ -122,12 +186,14 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
 
   it('tags every SU with its tenant, or as unallocated spare capacity', () => {
     for (const cluster of env.config.clusters) {
+      const holder =
+        cluster.fabric.capacity === 'capacity-block' ? 'aws_resourcegroups_group' : 'aws_ec2_capacity_reservation';
       for (const tenant of cluster.tenants) {
         const expected = tenant.allocations.reduce((sum, a) => sum + a.scalableUnits, 0);
         const tagged = cluster.halls.flatMap((hall) =>
-          Object.values(
-            resourcesOf(env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!, 'aws_ec2_capacity_reservation'),
-          ).filter((r) => (r.tags as Record<string, string>).tenant === tenant.id),
+          Object.values(resourcesOf(env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!, holder)).filter(
+            (r) => (r.tags as Record<string, string>).tenant === tenant.id,
+          ),
         );
         expect(tagged).toHaveLength(expected);
       }
@@ -146,6 +212,7 @@ const NAME_ATTRIBUTES: Record<string, [type: string, attribute: string][]> = {
   launchTemplate: [['aws_launch_template', 'name']],
   autoScalingGroup: [['aws_autoscaling_group', 'name']],
   placementGroup: [['aws_placement_group', 'name']],
+  resourceGroup: [['aws_resourcegroups_group', 'name']],
   alarm: [
     ['aws_cloudwatch_metric_alarm', 'alarm_name'],
     ['aws_cloudwatch_composite_alarm', 'alarm_name'],
@@ -203,6 +270,28 @@ describe.each(Object.keys(environments))('%s environment, as predicted from conf
         const devices = template.block_device_mappings as { ebs: { volume_type: string } }[];
         for (const device of devices) expect(device.ebs.volume_type).toBe(ROOT_VOLUME_TYPE);
       }
+    }
+  });
+});
+
+describe('emulator environment', () => {
+  const app = Testing.app();
+  const config = loadConfig({ environment: 'emulator' });
+  const emulator: SynthesizedEnvironment = {
+    config,
+    stacks: new Map(
+      buildStacks(app, config, { kind: 'emulator', endpoint: 'http://127.0.0.1:5000' }).map((s) => [
+        s.node.id,
+        synthStack(s),
+      ]),
+    ),
+  };
+
+  it('lays out every launch template as the layout function derives it, without reservations or placement groups', () => {
+    expect(expectLaunchTemplatesFollowLayout(emulator)).toBeGreaterThan(0);
+    for (const json of emulator.stacks.values()) {
+      expect(Object.keys(resourcesOf(json, 'aws_ec2_capacity_reservation'))).toHaveLength(0);
+      expect(Object.keys(resourcesOf(json, 'aws_placement_group'))).toHaveLength(0);
     }
   });
 });

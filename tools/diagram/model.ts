@@ -60,7 +60,11 @@ export function diagramModel(stacks: SynthesizedStacks): DiagramModel {
       reads: [...new Set(remoteStateStacks(json).values())].sort(),
       ...(stateIn && stateIn !== name ? { stateIn } : {}),
     });
-    for (const reservation of Object.values(json.resource?.aws_ec2_capacity_reservation ?? {})) {
+    // SUs bought as Capacity Blocks hold capacity in a tagged capacity reservation group.
+    const blockGroups = Object.values(json.resource?.aws_resourcegroups_group ?? {}).filter(
+      (group) => (group.tags as Record<string, unknown> | undefined)?.['capacity-model'] === 'capacity-block',
+    );
+    for (const reservation of [...Object.values(json.resource?.aws_ec2_capacity_reservation ?? {}), ...blockGroups]) {
       const facts = reservationFacts(reservation, name);
       const key = JSON.stringify([facts.cluster, facts.hall, facts.tenant]);
       const cell = cells.get(key) ?? {

@@ -59,6 +59,15 @@ export interface DomainDeltas {
 }
 
 const RESERVATION = 'aws_ec2_capacity_reservation';
+// An SU bought as Capacity Blocks holds its capacity in a capacity reservation group, tagged
+// with its instance type, count and zone (constructs/compute/scalable-unit.ts).
+const BLOCK_GROUP = 'aws_resourcegroups_group';
+
+function holdsCapacity(change: Pick<ResourceChange, 'type' | 'before' | 'after'>): boolean {
+  if (change.type === RESERVATION) return true;
+  if (change.type !== BLOCK_GROUP) return false;
+  return [change.before, change.after].some((side) => side && tagsOf(side)['capacity-model'] === 'capacity-block');
+}
 const ALARMS: Record<string, AlarmChange['kind']> = {
   aws_cloudwatch_metric_alarm: 'metric',
   aws_cloudwatch_composite_alarm: 'composite',
@@ -79,8 +88,14 @@ function tagsOf(side: Readonly<Record<string, unknown>>): Record<string, unknown
 
 export function reservationFacts(side: Readonly<Record<string, unknown>>, stack: string): ReservationFacts {
   const tags = tagsOf(side);
-  const instanceType = text(side.instance_type, UNKNOWN);
-  const count = typeof side.instance_count === 'number' ? side.instance_count : null;
+  const instanceType = text(side.instance_type ?? tags['instance-type'], UNKNOWN);
+  const countTag = tags['instance-count'];
+  const count =
+    typeof side.instance_count === 'number'
+      ? side.instance_count
+      : typeof countTag === 'string' && /^\d+$/.test(countTag)
+        ? Number(countTag)
+        : null;
   const perNode = (INSTANCE_TYPES as Record<string, { gpus: number } | undefined>)[instanceType]?.gpus;
   return {
     cluster: text(tags.cluster, stack),
@@ -89,7 +104,7 @@ export function reservationFacts(side: Readonly<Record<string, unknown>>, stack:
     unit: text(tags['scalable-unit'], text(tags.Name, '(no scalable-unit tag)')),
     instanceType,
     instanceCount: count,
-    availabilityZone: text(side.availability_zone, UNKNOWN),
+    availabilityZone: text(side.availability_zone ?? tags['availability-zone'], UNKNOWN),
     gpus: count !== null && perNode !== undefined ? count * perNode : null,
   };
 }
@@ -115,7 +130,7 @@ export function capacityRows(changes: readonly ResourceChange[]): CapacityRow[] 
     return found;
   };
   for (const change of changes) {
-    if (change.type !== RESERVATION || change.mode !== 'managed') continue;
+    if (!holdsCapacity(change) || change.mode !== 'managed') continue;
     if (change.before) {
       const facts = reservationFacts(change.before, change.stack);
       const r = row(facts);
@@ -151,7 +166,7 @@ export function domainDeltas(changeSet: ChangeSet): DomainDeltas {
   return {
     capacity: capacityRows(all),
     reservations: changed
-      .filter((c) => c.type === RESERVATION)
+      .filter((c) => holdsCapacity(c))
       .map((c) => {
         const before = c.before ? reservationFacts(c.before, c.stack) : undefined;
         const after = c.after && c.action !== 'forget' ? reservationFacts(c.after, c.stack) : undefined;

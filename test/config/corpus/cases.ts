@@ -582,12 +582,12 @@ export const FAMILIES: Readonly<Record<string, readonly BadInputCase[]>> = {
       rule: /only letters, digits, spaces/,
     },
     {
-      name: '41 user tags',
+      name: '37 user tags',
       input: edit(
-        (d) => (d.environment.tags = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`t${i}`, 'x']))),
+        (d) => (d.environment.tags = Object.fromEntries(Array.from({ length: 37 }, (_, i) => [`t${i}`, 'x']))),
       ),
       field: 'environment.tags',
-      rule: /at most 40 tags: AWS allows 50 per resource/,
+      rule: /at most 36 tags: AWS allows 50 per resource/,
     },
     {
       name: 'tag key the stacks set',
