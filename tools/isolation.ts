@@ -1,9 +1,19 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ColossusError } from '../config/errors';
-import { formatLeak, formatMatrix, proveIsolation, readSynthesizedStacks } from '../policy/isolation';
+import {
+  formatLeak,
+  formatMatrix,
+  formatUnproven,
+  proveIsolation,
+  readSynthesizedStacks,
+  verdict,
+} from '../policy/isolation';
 
-/** `npm run isolation -- <synth output dir>`: the tenant x tenant matrix; non-zero on any leak. */
+/**
+ * `npm run isolation -- <synth output dir>`: the tenant x tenant matrix (isolated, the leaking
+ * layers, or cannot prove); exit 0 only when every pair is proved isolated on every layer.
+ */
 function main(): void {
   const program = new Command()
     .name('isolation')
@@ -14,14 +24,25 @@ function main(): void {
   const stacks = readSynthesizedStacks(outdir);
   const report = proveIsolation(stacks);
   console.log(`tenant isolation over ${stacks.size} stacks in ${outdir}`);
-  console.log('rows: where a packet starts; columns: where it would arrive\n');
+  console.log('rows: where a packet or request starts; columns: where it would arrive\n');
   process.stdout.write(formatMatrix(report));
-  if (report.leaks.length === 0) {
+  const result = verdict(report);
+  if (result === 'isolated') {
     console.log(`\nisolated: no path joins any two of ${report.tenants.length} tenants`);
     return;
   }
-  console.log(`\n${report.leaks.length} leaking path(s):`);
-  for (const leak of report.leaks) console.log(`  - ${formatLeak(leak)}`);
+  if (report.leaks.length > 0) {
+    console.log(`\n${report.leaks.length} leaking path(s):`);
+    for (const leak of report.leaks) console.log(`  - ${formatLeak(leak)}`);
+  }
+  if (report.unproven.length > 0) {
+    console.log(`\ncannot prove (${report.unproven.length}):`);
+    for (const u of report.unproven) console.log(`  - ${formatUnproven(u)}`);
+  }
+  if (report.findings.length > 0) {
+    console.log(`\nfindings (${report.findings.length}):`);
+    for (const f of report.findings) console.log(`  - ${f.tenant} [${f.layer}] ${f.address}: ${f.problem}`);
+  }
   process.exitCode = 1;
 }
 
