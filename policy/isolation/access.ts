@@ -134,14 +134,20 @@ export function proveAccess(
   };
 
   // Identity policies and boundaries of every role; undefined marks one the proof could not read.
+  const sources = new Map<string, ResourceNode[]>();
+  const source = (owner: ResourceNode, n: ResourceNode) =>
+    sources.set(owner.key, [...(sources.get(owner.key) ?? []), n]);
   const identity = new Map<string, (Statement[] | undefined)[]>();
   const boundary = new Map<string, Statement[] | undefined>();
   const trust = new Map<string, Statement[] | undefined>();
   for (const role of roles) {
     identity.set(role.key, []);
     trust.set(role.key, policy(role, 'assume_role_policy', role.body.assume_role_policy));
-    if (role.body.permissions_boundary !== undefined)
+    if (role.body.permissions_boundary !== undefined) {
       boundary.set(role.key, managed(role, 'permissions_boundary', role.body.permissions_boundary));
+      const b = t.resolver.resolve(role.stack, role.body.permissions_boundary);
+      if (b.kind === 'resource') source(role, b.node);
+    }
     for (const p of (Array.isArray(role.body.inline_policy) ? role.body.inline_policy : []) as Record<
       string,
       unknown
@@ -154,11 +160,15 @@ export function proveAccess(
     const role = roleRef(p, 'role', p.body.role);
     const statements = policy(p, 'policy', p.body.policy);
     if (role) identity.get(role.key)!.push(statements);
+    if (role) source(role, p);
   }
   for (const p of byType('aws_iam_role_policy_attachment')) {
     const role = roleRef(p, 'role', p.body.role);
     const statements = managed(p, 'policy_arn', p.body.policy_arn);
     if (role) identity.get(role.key)!.push(statements);
+    if (role) source(role, p);
+    const m = t.resolver.resolve(p.stack, p.body.policy_arn);
+    if (role && m.kind === 'resource') source(role, m.node);
   }
   for (const p of byType('aws_iam_policy')) policy(p, 'policy', p.body.policy);
 
@@ -219,7 +229,14 @@ export function proveAccess(
     const bound = p.role && boundary.has(p.role.key) ? boundary.get(p.role.key) : [];
     if (bound === undefined) return { unknown: 'an unreadable permission boundary' };
     const boundAllows = p.role && boundary.has(p.role.key) ? decide(bound, req).allow : 'yes';
-    const identityGrant = foreign ? 'no' : andTri([idDecision.allow, boundAllows]);
+    // People (outside the synth) are assumed to hold sts:AssumeRole only: they act through roles.
+    const identityGrant = foreign
+      ? 'no'
+      : p.role
+        ? andTri([idDecision.allow, boundAllows])
+        : action === 'sts:AssumeRole'
+          ? 'yes'
+          : 'no';
     const grant = needsResourceGrant
       ? or([asDirect.allow, andTri([asAccount.allow, identityGrant])])
       : or([asDirect.allow, andTri([or([asAccount.allow, 'yes']), identityGrant])]);
@@ -277,6 +294,7 @@ export function proveAccess(
       cannot(bp, 'bucket', `does not name a bucket of this synth output (${String(bp.body.bucket)})`);
       continue;
     }
+    source(node, bp);
     const statements = policy(bp, 'policy', bp.body.policy);
     bucketPolicies.set(node.key, [...(bucketPolicies.get(node.key) ?? []), ...(statements ?? [])]);
     if (!statements) bucketPolicies.set(node.key, undefined as unknown as Statement[]);
@@ -287,6 +305,7 @@ export function proveAccess(
       cannot(pab, 'bucket', 'does not name a bucket of this synth output');
       continue;
     }
+    source(bucket.node, pab);
     const on = (f: string) => t.resolver.literal(pab.stack, pab.body[f]) === 'true';
     publicBlocks.set(bucket.node.key, on('block_public_policy') && on('restrict_public_buckets'));
   }
@@ -355,6 +374,8 @@ export function proveAccess(
                 ...(p.evidence.length
                   ? p.evidence
                   : [{ resource: p.arn, role: foreign ? 'anyone (*)' : `people of ${from}` }]),
+                ...(p.role ? (sources.get(p.role.key) ?? []).map((x) => hop(x, `policy of ${p.role!.key}`)) : []),
+                ...(sources.get(d.node.key) ?? []).map((x) => hop(x, 'policy on the data')),
                 {
                   resource: d.node.key,
                   role: `${action} on ${d.tenant}'s ${d.node.type === 'aws_kms_key' ? 'key' : 'bucket'}`,
@@ -365,7 +386,11 @@ export function proveAccess(
             return;
           }
           if (typeof r === 'object') {
-            cannot(d.node, 'policy', `cannot tell whether ${foreign ? 'anyone' : from} can ${action}: ${r.unknown}`);
+            cannot(
+              d.node,
+              'policy',
+              `cannot tell whether ${foreign ? 'anyone' : from} can ${action}: ${r.unknown} (policies: ${[...(sources.get(d.node.key) ?? []), ...(p.role ? (sources.get(p.role.key) ?? []) : [])].map((x) => x.key).join(', ')})`,
+            );
             return;
           }
         }

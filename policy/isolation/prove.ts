@@ -108,7 +108,8 @@ function tenantViews(t: Topology): Map<string, TenantView> {
     if (!p.tenant || p.tenant === 'unallocated' || !views.has(p.tenant)) continue;
     const v = views.get(p.tenant)!;
     for (const sg of p.securityGroups)
-      if (!v.groups.has(sg.key)) v.groups.set(sg.key, [hop(p.node, `SU of ${p.tenant}`)]);
+      if (!v.groups.has(sg.key))
+        v.groups.set(sg.key, [hop(p.node, `SU of ${p.tenant}`), ...p.via.map((x) => hop(x, 'puts the group on it'))]);
   }
   return views;
 }
@@ -270,6 +271,11 @@ function naclLeaks(t: Topology, subnet: string, evidence: Hop[], egress: boolean
       continue;
     }
     const rules = (t.naclRules.get(acl.key) ?? []).filter((r) => r.egress === egress);
+    const claimVia = t.naclClaimVia.get(`${subnet}|${acl.key}`);
+    const aclHops = (role: string) => [
+      ...(claimVia ? [hop(claimVia, 'associates the NACL with the subnet')] : []),
+      hop(acl, role),
+    ];
     for (const other of others) {
       const decided = firstMatch<NaclRule>(other.range, rules, (r) => r.allow || r.allProtocols);
       const allowing = new Map(
@@ -279,8 +285,8 @@ function naclLeaks(t: Topology, subnet: string, evidence: Hop[], egress: boolean
         const ruleHop = hop(rule.via, `${egress ? 'egress' : 'ingress'} rule ${rule.order} allows ${rule.cidr}`);
         leaks.push(
           egress
-            ? [...here, hop(acl, 'its NACL'), ruleHop, ...other.evidence]
-            : [...other.evidence, ruleHop, hop(acl, 'NACL'), ...here],
+            ? [...here, ...aclHops('its NACL'), ruleHop, ...other.evidence]
+            : [...other.evidence, ruleHop, ...aclHops('NACL'), ...here],
         );
       }
     }

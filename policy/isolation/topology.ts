@@ -110,6 +110,8 @@ export interface Topology {
   /** Every NACL that claims the subnet (Terraform applies them in some order; any may win); undefined = AWS default. */
   readonly subnetNacls: Map<string, (ResourceNode | undefined)[]>;
   readonly naclRules: Map<string, NaclRule[]>;
+  /** "<subnet>|<acl>" -> the resource that makes the NACL claim the subnet (an association). */
+  readonly naclClaimVia: Map<string, ResourceNode>;
   readonly securityGroupVpc: Map<string, ResourceNode | undefined>;
   readonly securityGroupRules: Map<string, SecurityGroupRule[]>;
   readonly placements: Placement[];
@@ -228,6 +230,7 @@ export function readTopology(stacks: SynthesizedStacks): Topology {
     peerings: [],
     subnetNacls: new Map(),
     naclRules: new Map(),
+    naclClaimVia: new Map(),
     securityGroupVpc: new Map(),
     securityGroupRules: new Map(),
     placements: [],
@@ -599,7 +602,10 @@ export function readTopology(stacks: SynthesizedStacks): Topology {
   for (const assoc of byType('aws_network_acl_association')) {
     const acl = ref(assoc, 'network_acl_id', assoc.body.network_acl_id, 'nacl');
     const subnet = ref(assoc, 'subnet_id', assoc.body.subnet_id, 'nacl');
-    if (acl && subnet) claim(subnet.key, acl);
+    if (acl && subnet) {
+      claim(subnet.key, acl);
+      t.naclClaimVia.set(`${subnet.key}|${acl.key}`, assoc);
+    }
   }
   for (const rule of byType('aws_network_acl_rule')) {
     const acl = ref(rule, 'network_acl_id', rule.body.network_acl_id, 'nacl');
