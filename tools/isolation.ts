@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ColossusError } from '../config/errors';
+import { loadConfig } from '../config/load';
 import {
   formatLeak,
   formatMatrix,
@@ -19,10 +20,14 @@ function main(): void {
     .name('isolation')
     .description('Prove from synthesized Terraform that no tenant can reach another')
     .argument('[outdir]', 'cdktf synth output folder (holds manifest.json)', 'cdktf.out')
+    .option('--env <name>', 'environment whose isolation.allowedSharedServices apply (config/environments/<name>.yaml)')
+    .option('--config <file>', 'environment file whose isolation.allowedSharedServices apply')
     .parse();
+  const opts = program.opts<{ env?: string; config?: string }>();
+  const config = opts.env || opts.config ? loadConfig({ environment: opts.env, file: opts.config }) : undefined;
   const outdir = resolve(program.args[0] ?? 'cdktf.out');
   const stacks = readSynthesizedStacks(outdir);
-  const report = proveIsolation(stacks);
+  const report = proveIsolation(stacks, { allowedSharedServices: config?.isolation?.allowedSharedServices });
   console.log(`tenant isolation over ${stacks.size} stacks in ${outdir}`);
   console.log('rows: where a packet or request starts; columns: where it would arrive\n');
   process.stdout.write(formatMatrix(report));

@@ -571,7 +571,7 @@ export function proveIsolationOf(t: Topology, stacks?: SynthesizedStacks, option
   for (const p of t.placements) {
     const tagged = p.tenant && p.tenant !== 'unallocated' ? p.tenant : undefined;
     const owners = new Map<string, ResourceNode>();
-    for (const subnet of p.subnets) {
+    for (const subnet of new Map(p.subnets.map((x) => [x.key, x])).values()) {
       const owner = subnetOwner.get(subnet.key);
       if (owner) owners.set(owner, subnet);
       if (tagged) {
@@ -712,7 +712,8 @@ export function proveIsolationOf(t: Topology, stacks?: SynthesizedStacks, option
   unproven.push(...access.unproven);
 
   const unique = new Map(unproven.map((u) => [`${u.address}|${u.attribute}|${u.reason}`, u]));
-  return { tenants, leaks, unproven: [...unique.values()], findings, allowed };
+  const uniqueFindings = new Map(findings.map((f) => [`${f.address}|${f.problem}`, f]));
+  return { tenants, leaks, unproven: [...unique.values()], findings: [...uniqueFindings.values()], allowed };
 }
 
 /** Proves, over the synthesized stacks of one environment, that no two tenants can reach each other. */
