@@ -1273,7 +1273,10 @@ export const BENIGN: readonly Benign[] = [
   },
 ];
 
-/** Builds the context for one environment's copy: the first cluster with two tenants sharing a hall. */
+/**
+ * Builds the context over a copy of the stack map: the first cluster with two tenants sharing a
+ * hall. The tenancy, network and far tenancy stacks (all a mutation edits) are deep-copied.
+ */
 export function context(env: SynthesizedEnvironment, stacks: Map<string, StackJson>): Context {
   const name = env.config.environment.name;
   const cluster = env.config.clusters.find((cl) =>
@@ -1289,6 +1292,9 @@ export function context(env: SynthesizedEnvironment, stacks: Map<string, StackJs
   const tenancyName = `${name}-${cluster.id}-tenancy`;
   const networkName = `${name}-${cluster.id}-network`;
   const farTenancyName = `${name}-${farCluster.id}-tenancy`;
+  // Only these stacks are edited: each is deep-copied here, the rest stay shared and untouched.
+  for (const stack of [tenancyName, networkName, farTenancyName])
+    stacks.set(stack, structuredClone(stacks.get(stack)!));
   const tenancy = stacks.get(tenancyName)!;
   return {
     env: name,

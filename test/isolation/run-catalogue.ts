@@ -8,7 +8,6 @@ import {
 } from '../../policy/isolation';
 import type { SynthesizedEnvironment } from '../helpers/synth';
 import { BENIGN, context, MUTATIONS, type Benign, type Mutation } from './catalogue';
-import { cloneStacks } from './mutate';
 
 /** Registers one test per mutation and benign change of the catalogue over one synthesized environment. */
 export function runCatalogue(
@@ -17,6 +16,14 @@ export function runCatalogue(
   benign: readonly Benign[] = BENIGN,
 ): void {
   const clean = env.stacks as Map<string, StackJson>;
+  // Stacks a mutation does not copy are shared between tests: freezing them makes a stray edit throw.
+  const freeze = (o: unknown): void => {
+    if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+      Object.freeze(o);
+      for (const v of Object.values(o)) freeze(v);
+    }
+  };
+  for (const json of clean.values()) freeze(json);
 
   it('proves the clean environment isolated with nothing unresolved', () => {
     const report = proveIsolation(clean);
@@ -27,7 +34,7 @@ export function runCatalogue(
 
   describe.each(mutations.map((m) => [`${m.family}: ${m.kind}`, m] as const))('catches %s', (_, m) => {
     it('fails and names the resource that makes the path', () => {
-      const stacks = cloneStacks(clean);
+      const stacks = new Map(clean);
       const c = context(env, stacks);
       const injected = m.apply(c);
       const report = proveIsolation(stacks);
@@ -55,7 +62,7 @@ export function runCatalogue(
 
   describe.each(benign.map((b) => [b.kind, b] as const))('passes the benign change: %s', (_, b) => {
     it('still proves isolated, with nothing unresolved', () => {
-      const stacks = cloneStacks(clean);
+      const stacks = new Map(clean);
       const c = context(env, stacks);
       b.apply(c);
       const report = proveIsolation(stacks, { allowedSharedServices: b.allowedSharedServices?.(c) });
