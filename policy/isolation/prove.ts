@@ -431,7 +431,7 @@ function catalogueCheck(stacks: SynthesizedStacks): Unproven[] {
             out.push({
               address,
               attribute: 'type',
-              layer: 'placement',
+              layer: 'all',
               reason: `type ${type} is not in the isolation catalogue (policy/isolation/catalogue.ts)`,
             });
           for (const meta of ['count', 'for_each', 'dynamic'])
@@ -439,7 +439,7 @@ function catalogueCheck(stacks: SynthesizedStacks): Unproven[] {
               out.push({
                 address,
                 attribute: meta,
-                layer: 'placement',
+                layer: 'all',
                 reason: `${meta} makes instances the proof cannot enumerate`,
               });
         }
@@ -450,7 +450,7 @@ function catalogueCheck(stacks: SynthesizedStacks): Unproven[] {
       out.push({
         address: `${stack}: module`,
         attribute: 'module',
-        layer: 'placement',
+        layer: 'all',
         reason: 'a module call whose resources the synth output does not show',
       });
   }

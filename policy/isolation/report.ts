@@ -27,7 +27,7 @@ export function leakingLayers(report: IsolationReport, from: string, to: string)
  */
 export function layerStatus(report: IsolationReport, from: string, to: string, layer: Layer): Status {
   if (report.leaks.some((l) => l.from === from && l.to === to && l.layer === layer)) return 'leak';
-  if (report.unproven.some((u) => u.layer === layer)) return 'cannot prove';
+  if (report.unproven.some((u) => u.layer === layer || u.layer === 'all')) return 'cannot prove';
   return 'isolated';
 }
 

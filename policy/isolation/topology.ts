@@ -17,7 +17,8 @@ export interface Unproven {
   readonly address: string;
   readonly attribute?: string;
   readonly reason: string;
-  readonly layer: Layer;
+  /** 'all': an unknown type or meta-argument, which could open a path in any layer. */
+  readonly layer: Layer | 'all';
 }
 
 export type RouteTarget =

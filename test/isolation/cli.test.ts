@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { proveIsolation, writeIsolationReports, type StackJson } from '../../policy/isolation';
+import { proveIsolation, reportJson, writeIsolationReports, type StackJson } from '../../policy/isolation';
 import { synthEnvironment } from '../helpers/synth';
 import { addResource, cloneStacks, ref } from './mutate';
 
@@ -71,8 +71,11 @@ describe('npm run isolation -- <dir>', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/lab-alpha\s+-\s+cannot prove/);
     expect(result.stdout).toContain('cannot prove (1):');
+    // An unknown type could open a path in any layer: every layer of every pair is "cannot prove".
+    const json = reportJson(proveIsolation(stacks)) as { pairs: { layers: Record<string, string> }[] };
+    for (const pair of json.pairs) expect(new Set(Object.values(pair.layers))).toEqual(new Set(['cannot prove']));
     expect(result.stdout).toContain(
-      'dev-colossus-1-tenancy: aws_vpn_connection.unknown [type] (placement): type aws_vpn_connection is not in the isolation catalogue',
+      'dev-colossus-1-tenancy: aws_vpn_connection.unknown [type] (all): type aws_vpn_connection is not in the isolation catalogue',
     );
   });
 
