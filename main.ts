@@ -7,7 +7,7 @@ import { assertContractedCapacity } from './config/resilience';
 import { writeResilienceReports } from './policy/resilience/report';
 import { parseTarget } from './config/target';
 import { buildStacks } from './stacks/build';
-import { assertIsolated, proveIsolation, readSynthesizedStacks } from './policy/isolation';
+import { assertIsolated, proveIsolation, readSynthesizedStacks, writeIsolationReports } from './policy/isolation';
 import { assertNoErrors, deferErrorAnnotations, writeComplianceReports } from './policy/gate';
 import { publishSynth } from './stacks/synth-output';
 import { skipTokenCreationTraces } from './stacks/token-traces';
@@ -36,7 +36,10 @@ function main(): void {
     const stacks = buildStacks(app, config, target);
     app.synth();
     // Every report is written before any gate, so a rejected synth can still be read.
-    const isolation = proveIsolation(readSynthesizedStacks(staging));
+    const isolation = proveIsolation(readSynthesizedStacks(staging), {
+      allowedSharedServices: config.isolation?.allowedSharedServices,
+    });
+    writeIsolationReports(staging, isolation);
     writeResilienceReports(config, staging);
     writeComplianceReports(staging, config.environment.name, stacks);
     publishSynth(staging, outdir, () => {

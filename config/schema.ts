@@ -249,6 +249,25 @@ export const configSchema = z
     environment: environmentSchema,
     clusters: z.array(clusterSchema).min(1),
     compliance: z.strictObject({ suppressions: z.array(suppressionSchema).default([]) }).optional(),
+    isolation: z
+      .strictObject({
+        allowedSharedServices: z
+          .array(
+            z.strictObject({
+              resource: z
+                .string()
+                .min(1)
+                .describe('Terraform address (type.name or "<stack>: type.name"), or the resource name or Name tag'),
+              reason: z
+                .string()
+                .trim()
+                .min(20, { message: 'must explain why the service may be shared, in at least 20 characters' }),
+            }),
+          )
+          .default([])
+          .describe('Shared services (load balancers, endpoint services, file systems) that two tenants may reach'),
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     for (const problem of checkEnvironmentRules(config)) ctx.addIssue({ code: 'custom', ...problem });

@@ -8,6 +8,8 @@ export interface StackJson {
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, { value: unknown }>;
   terraform?: Record<string, unknown>;
+  locals?: Record<string, unknown>;
+  module?: Record<string, unknown>;
 }
 
 /** Every stack of one environment, by stack name. */

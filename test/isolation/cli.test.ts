@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StackJson } from '../../policy/isolation';
+import { proveIsolation, reportJson, writeIsolationReports, type StackJson } from '../../policy/isolation';
 import { synthEnvironment } from '../helpers/synth';
 import { addResource, cloneStacks, ref } from './mutate';
 
@@ -61,6 +61,56 @@ describe('npm run isolation -- <dir>', () => {
     expect(result.stdout).toContain(
       `dev-colossus-2-tenancy: ${ref(c2, 'aws_vpc', 'lab-delta/network/vpc').replace(/^\$\{|\.id\}$/g, '')}`,
     );
+  });
+
+  it('shows "cannot prove" in the matrix and names the address and type it does not know', () => {
+    const stacks = cloneStacks(dev.stacks as Map<string, StackJson>);
+    const c1 = stacks.get('dev-colossus-1-tenancy')!;
+    addResource(c1, 'aws_vpn_connection', 'unknown', { customer_gateway_id: 'cgw-1', type: 'ipsec.1' });
+    const result = isolation(writeOutdir('unknown', stacks));
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/lab-alpha\s+-\s+cannot prove/);
+    expect(result.stdout).toContain('cannot prove (1):');
+    // An unknown type could open a path in any layer: every layer of every pair is "cannot prove".
+    const json = reportJson(proveIsolation(stacks)) as { pairs: { layers: Record<string, string> }[] };
+    for (const pair of json.pairs) expect(new Set(Object.values(pair.layers))).toEqual(new Set(['cannot prove']));
+    expect(result.stdout).toContain(
+      'dev-colossus-1-tenancy: aws_vpn_connection.unknown [type] (all): type aws_vpn_connection is not in the isolation catalogue',
+    );
+  });
+
+  it('writes report.json and report.md with a status per layer and pair', () => {
+    const stacks = cloneStacks(dev.stacks as Map<string, StackJson>);
+    const c1 = stacks.get('dev-colossus-1-tenancy')!;
+    addResource(c1, 'aws_vpc_peering_connection', 'leak', {
+      vpc_id: ref(c1, 'aws_vpc', 'lab-alpha/network/vpc'),
+      peer_vpc_id: 'vpc-0123456789abcdef0',
+    });
+    const outdir = join(root, 'reports');
+    mkdirSync(outdir, { recursive: true });
+    writeIsolationReports(outdir, proveIsolation(stacks));
+    const report = JSON.parse(readFileSync(join(outdir, 'isolation', 'report.json'), 'utf8')) as {
+      verdict: string;
+      pairs: { from: string; to: string; layers: Record<string, string> }[];
+      cannotProve: { address: string; attribute: string }[];
+    };
+    expect(report.verdict).toBe('cannot prove');
+    expect(report.pairs[0]!.layers).toEqual({
+      placement: 'isolated',
+      routing: 'cannot prove',
+      nacl: 'isolated',
+      'security-group': 'isolated',
+      access: 'isolated',
+    });
+    expect(report.cannotProve).toEqual([
+      expect.objectContaining({
+        address: 'dev-colossus-1-tenancy: aws_vpc_peering_connection.leak',
+        attribute: 'peer_vpc_id',
+      }),
+    ]);
+    const md = readFileSync(join(outdir, 'isolation', 'report.md'), 'utf8');
+    expect(md).toContain('# Tenant isolation: cannot prove');
+    expect(md).toContain('| lab-alpha | - | cannot prove |');
   });
 
   it('explains a folder with no synth output instead of a stack trace', () => {

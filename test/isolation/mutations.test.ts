@@ -198,6 +198,31 @@ describe('isolation proof against injected leaks', () => {
     );
   });
 
+  it('reports a tenant SU alone in the spare fabric subnet as a finding, not as a leak through shared services', () => {
+    const stacks = cloneStacks(clean);
+    const compute = `staging-${cluster.id}-compute-${sharedHall}`;
+    const json = stacks.get(compute)!;
+    const [name, lt] = Object.entries(json.resource!.aws_launch_template!).find(
+      ([, x]) => (x.tags as Record<string, string>).tenant === a.id,
+    )!;
+    const hall = sharedHall.replace(/-/g, '_');
+    for (const nic of lt.network_interfaces as Record<string, unknown>[]) {
+      nic.subnet_id = `\${data.terraform_remote_state.network.outputs.${hall}_fabric_subnet_id}`;
+    }
+    const report = proveIsolation(stacks);
+    // The platform VPC is not the tenant's: its ordinary shared-services routes are no leak.
+    expect(report.leaks.map(formatLeak)).toEqual([]);
+    // The template and the auto scaling group that launches it, each named.
+    expect(report.findings.map((f) => f.address)).toContain(`${compute}: aws_launch_template.${name}`);
+    expect(report.findings.map((f) => f.address).sort()).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^${compute}: aws_autoscaling_group\\.`))]),
+    );
+    expect(report.findings).toHaveLength(2);
+    expect(report.findings.every((f) => f.tenant === a.id && f.layer === 'placement')).toBe(true);
+    expect(report.findings[0]!.problem).toContain('outside its tenant subnets');
+    expect(() => assertIsolated(report)).toThrow(/0 leaking path\(s\), 0 cannot prove, 2 finding\(s\)/);
+  });
+
   it('catches a Transit Gateway that turns default association and propagation back on', () => {
     const result = mutate((json) => {
       const tgw = body(json, 'aws_ec2_transit_gateway', 'transit-hub/tgw');
@@ -278,7 +303,7 @@ describe('the synth-time check', () => {
     });
     const report = proveIsolation(stacks);
     expect(() => assertIsolated(report)).toThrow(ColossusError);
-    expect(() => assertIsolated(report)).toThrow(/tenant isolation does not hold: 2 leaking path\(s\)/);
+    expect(() => assertIsolated(report)).toThrow(/tenant isolation does not hold: 2 leaking path\(s\), 0 cannot prove/);
     try {
       assertIsolated(report);
     } catch (error) {
