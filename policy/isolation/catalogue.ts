@@ -114,6 +114,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   inert('aws_flow_log', 'records traffic; it neither routes nor admits any'),
   inert('aws_ec2_capacity_reservation', 'reserves instance capacity; no network interface of its own'),
   inert('aws_placement_group', 'a placement strategy for instances; no network interface of its own'),
+  inert(
+    'aws_resourcegroups_group',
+    'a Capacity Reservation group: names the reservations an SU may launch into; no network interface of its own',
+  ),
   inert('aws_kms_alias', 'a name for a key; grants nothing (the key policy decides)'),
   inert('aws_s3_bucket_versioning', 'keeps object versions; grants nothing'),
   inert(
