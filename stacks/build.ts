@@ -14,11 +14,17 @@ import { ColossusStack } from './colossus-stack';
 import { checkTargetRules } from '../config/rules';
 import { ColossusError } from '../config/errors';
 
+export interface BuildOptions {
+  /** The path from a stack's working folder to the project's .state folder (default: DEFAULT_STATE_DIR). */
+  readonly stateDir?: string;
+}
+
 /** Builds every stack the sharding plan lists, in order. */
 export function buildStacks(
   scope: Construct,
   config: ColossusConfig,
   target: Target = { kind: 'aws' },
+  options: BuildOptions = {},
 ): TerraformStack[] {
   const env = config.environment.name;
   const misfit = checkTargetRules(config.environment, target.kind);
@@ -29,7 +35,7 @@ export function buildStacks(
     );
   }
   // Every stack gets these; spread them first in each case below.
-  const common = { config, target };
+  const common = { config, target, ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
   const compliance = complianceAspectFor(config);
   const stacks = planStacks(config).map((plan): TerraformStack => {
     switch (plan.layer) {

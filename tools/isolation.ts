@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ColossusError } from '../config/errors';
+import { envOutdir } from './synth-environment';
 import { formatLeak, formatMatrix, proveIsolation, readSynthesizedStacks } from '../policy/isolation';
 
 /** `npm run isolation -- <synth output dir>`: the tenant x tenant matrix; non-zero on any leak. */
@@ -8,9 +9,9 @@ function main(): void {
   const program = new Command()
     .name('isolation')
     .description('Prove from synthesized Terraform that no tenant can reach another')
-    .argument('[outdir]', 'cdktf synth output folder (holds manifest.json)', 'cdktf.out')
+    .argument('[outdir]', 'cdktf synth output folder (holds manifest.json)', envOutdir())
     .parse();
-  const outdir = resolve(program.args[0] ?? 'cdktf.out');
+  const outdir = resolve(program.args[0] ?? envOutdir());
   const stacks = readSynthesizedStacks(outdir);
   const report = proveIsolation(stacks);
   console.log(`tenant isolation over ${stacks.size} stacks in ${outdir}`);

@@ -21,7 +21,7 @@ interface Options {
   jobs: string;
 }
 
-/** Beside cdktf.out, so a local backend's relative state path resolves as for a normal synth. */
+/** Its own folder: an offline plan's synth must not replace the environment's output (cdktf.out/<env>). */
 export function defaultOutdir(environment: string): string {
   return join(PROJECT_ROOT, `cdktf.out.plan-${environment}`);
 }
