@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { App } from 'cdktf';
 import { ColossusError } from './config/errors';
 import { loadConfig } from './config/load';
@@ -95,7 +95,11 @@ async function main(): Promise<void> {
     } finally {
       if (!quiet) {
         const where = published ? outdir : rejectedDir(outdir);
-        const shown = (path: string) => relative(process.cwd(), path) || '.';
+        // Relative to where the command ran when inside it, else in full.
+        const shown = (path: string) => {
+          const rel = relative(process.cwd(), path);
+          return rel.startsWith('..') || isAbsolute(rel) ? path : rel || '.';
+        };
         const findings = {
           complianceErrors: errors,
           leaks: isolation.leaks.length,

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { ColossusError } from '../config/errors';
 import { loadConfig } from '../config/load';
 import { defaultOutdir } from '../stacks/synth-output';
-import { PROJECT_ROOT, terraformBinary, terraformEnv } from './terraform';
+import { PROJECT_ROOT, providerSource, terraformBinary, terraformEnv } from './terraform';
 
 /** The cdktf commands that run the app and read its output folder (`--output`). */
 const RUNS_THE_APP = new Set([
@@ -20,16 +20,32 @@ const RUNS_THE_APP = new Set([
   'watch',
 ]);
 
+/** The cdktf commands that run `terraform providers lock` unless told not to. */
+const LOCKS_PROVIDERS = new Set(['diff', 'plan', 'deploy', 'apply', 'destroy', 'output', 'outputs']);
+
+export interface CliDefaults {
+  /** The environment's own output folder. */
+  readonly outdir: string;
+  /** Terraform installs the provider from a local mirror, so cdktf's lock step cannot reach the registry. */
+  readonly localMirror: boolean;
+}
+
 /**
- * The cdktf CLI's arguments with the environment's own output folder added: cdktf.json names one
- * folder for every environment, so without this a switch of COLOSSUS_ENV would point the CLI at
- * another environment's output. An --output the caller gives wins.
+ * The cdktf CLI's arguments with the project's defaults added: the environment's own output
+ * folder (cdktf.json names one folder for every environment, so without it a switch of
+ * COLOSSUS_ENV would point the CLI at another environment's output), and, with a local provider
+ * mirror, --skip-provider-lock. What the caller gives wins.
  */
-export function withOutput(args: readonly string[], outdir: string): string[] {
+export function withDefaults(args: readonly string[], defaults: CliDefaults): string[] {
   const command = args.find((a) => !a.startsWith('-'));
-  const given = args.some((a) => a === '--output' || a === '-o' || a.startsWith('--output=') || a.startsWith('-o='));
-  if (!command || !RUNS_THE_APP.has(command) || given) return [...args];
-  return [...args, '--output', outdir];
+  if (!command || !RUNS_THE_APP.has(command)) return [...args];
+  const has = (...flags: string[]) => args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
+  const out = [...args];
+  if (!has('--output', '-o')) out.push('--output', defaults.outdir);
+  if (defaults.localMirror && LOCKS_PROVIDERS.has(command) && !has('--skip-provider-lock')) {
+    out.push('--skip-provider-lock');
+  }
+  return out;
 }
 
 /** The cdktf CLI, with the project's Terraform CLI config and checkpoint calls disabled. */
@@ -42,7 +58,12 @@ function main(): void {
   env.TERRAFORM_BINARY_NAME = terraformBinary(env);
   const cli = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf');
   const outdir = relative(PROJECT_ROOT, defaultOutdir(PROJECT_ROOT, environment));
-  const result = spawnSync(cli, withOutput(args, outdir), { cwd: PROJECT_ROOT, env, stdio: 'inherit' });
+  const localMirror = providerSource(process.env).kind === 'mirror';
+  const result = spawnSync(cli, withDefaults(args, { outdir, localMirror }), {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: 'inherit',
+  });
   process.exitCode = result.status ?? 1;
 }
 

@@ -60,6 +60,31 @@ describe('the app entry point on bad input', () => {
       stacks: Record<string, unknown>;
     };
     expect(Object.keys(manifest.stacks).every((s) => s.startsWith('dev-'))).toBe(true);
+    // It says what it did: environment, stacks, each gate and its report.
+    const stacks = Object.keys(manifest.stacks).length;
+    expect(result.stdout).toContain(`synth dev (target aws): synthesized into ${outdir}`);
+    expect(result.stdout).toMatch(new RegExp(`^  ${stacks} stacks, \\d+ resources:$`, 'm'));
+    expect(result.stdout).toContain(
+      `compliance: passed, 0 error finding(s) in ${stacks} stacks (${outdir}/compliance/index.md)`,
+    );
+    expect(result.stdout).toContain(
+      `isolation:  passed, 0 leaking path(s) between 2 tenants (${outdir}/isolation/matrix.txt)`,
+    );
+    expect(result.stdout).toMatch(
+      /resilience: passed, every tenant keeps its contracted GPUs in each of \d+ single-failure scenarios/,
+    );
+    expect(existsSync(join(outdir, 'isolation', 'matrix.txt'))).toBe(true);
+  });
+
+  it('refuses an unknown option, and says which one', () => {
+    const result = spawnSync(tsx, [join(root, 'main.ts'), '--verbose'], {
+      cwd: root,
+      env: { ...process.env, CDKTF_OUTDIR: join(dir, 'opt'), CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('colossus: invalid option:\n  - --verbose: the only option is --quiet');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('synthesizes the offline target, with a placeholder for every upstream output a stack reads', () => {

@@ -196,6 +196,8 @@ describe('synth replaces its own output and clears what dead synths left', () =>
 
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+    // --quiet: nothing on standard output either.
+    expect(result.stdout).toBe('');
     expect(existsSync(join(outdir, 'stale.txt'))).toBe(false);
     expect(JSON.parse(readFileSync(join(outdir, SYNTH_MARKER), 'utf8'))).toMatchObject({ environment: 'dev' });
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
