@@ -32,6 +32,8 @@ async function synthesize(environment: string, target: string, outdir: string): 
     COLOSSUS_ENV: environment,
     COLOSSUS_TARGET: target,
     CDKTF_OUTDIR: outdir,
+    // The caller reads the output folder, not the summary.
+    COLOSSUS_QUIET: '1',
     CHECKPOINT_DISABLE: '1',
   };
   delete env.COLOSSUS_CONFIG;

@@ -14,6 +14,8 @@ export async function synthEnvironment(environment: string, outdir: string): Pro
     ...process.env,
     COLOSSUS_ENV: environment,
     CDKTF_OUTDIR: outdir,
+    // The caller reads the output folder, not the summary.
+    COLOSSUS_QUIET: '1',
     CHECKPOINT_DISABLE: '1',
   };
   delete env.COLOSSUS_CONFIG;

@@ -205,8 +205,11 @@ describe('synth replaces its own output and clears what dead synths left', () =>
     expect(contents(lookAlike)).toEqual(lookAlikeBefore);
   });
 
-  it('removes its staging folder on SIGTERM and leaves the last good output as it was', async () => {
-    const base = join(dir, 'signal');
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('removes its staging folder on %s and leaves the last good output as it was', async (signal, status) => {
+    const base = join(dir, `signal-${signal}`);
     const outdir = synthFolder(join(base, 'out'), 'dev');
     const before = contents(outdir);
     const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir };
@@ -223,14 +226,14 @@ describe('synth replaces its own output and clears what dead synths left', () =>
       await new Promise((r) => setTimeout(r, 50));
     }
     const pid = Number(staging()!.split('-').pop());
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, signal);
     const code = await exited;
 
     expect(stderr).toContain(
-      `colossus: SIGTERM: synth stopped; removed ${outdir}.staging-${pid}; ${outdir} is as it was`,
+      `colossus: ${signal}: synth stopped; removed ${outdir}.staging-${pid}; ${outdir} is as it was`,
     );
     expect(stderr).not.toMatch(/^\s+at /m);
-    expect(code).toBe(143);
+    expect(code).toBe(status);
     expect(readdirSync(base)).toEqual(['out']);
     expect(contents(outdir)).toEqual(before);
   });
