@@ -79,21 +79,25 @@ async function main(): Promise<void> {
     const errors = errorAnnotations(stacks).length;
     await turn();
 
-    let published = false;
+    // Set once the output is in place, or once a gate rejected the synth (it goes to .rejected).
+    let outcome: 'published' | 'rejected' | undefined;
     try {
       publishSynth(
         staging,
         outdir,
         () => {
           // Tenant isolation is proved on what Terraform will create; then any compliance error fails.
+          outcome = 'rejected';
           assertIsolated(isolation);
           assertNoErrors(stacks);
+          outcome = undefined;
         },
         { carryOverOrphans: runByCdktfCli },
       );
-      published = true;
+      outcome = 'published';
     } finally {
-      if (!quiet) {
+      if (!quiet && outcome) {
+        const published = outcome === 'published';
         const where = published ? outdir : rejectedDir(outdir);
         // Relative to where the command ran when inside it, else in full.
         const shown = (path: string) => {
