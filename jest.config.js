@@ -8,6 +8,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  // Tests clean up after themselves: the run gets its own temp folder and fails on leftovers.
+  globalSetup: '<rootDir>/test/lifecycle/global-setup.ts',
+  globalTeardown: '<rootDir>/test/lifecycle/global-teardown.ts',
   // Whole-environment synths (prod is about 5,500 resources) take seconds each.
   testTimeout: 120000,
   maxWorkers: 2,

@@ -14,6 +14,8 @@ import { OmitKmsRotationPeriod } from './emulator-gaps';
 export interface BootstrapStackProps {
   readonly config: ColossusConfig;
   readonly target?: Target;
+  /** The path from the stack's working folder to the project's .state folder. */
+  readonly stateDir?: string;
 }
 
 export { bootstrapStackName } from './sharding';
@@ -62,7 +64,7 @@ export class BootstrapStack extends TerraformStack {
       ],
     });
     new LocalBackend(this, {
-      path: localStatePath(target.kind === 'offline' ? `offline/${env.name}` : env.name, name),
+      path: localStatePath(target.kind === 'offline' ? `offline/${env.name}` : env.name, name, props.stateDir),
     });
 
     this.key = new CustomerManagedKey(this, 'state-key', {

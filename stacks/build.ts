@@ -74,16 +74,22 @@ function sameConstructId(error: unknown, config: ColossusConfig): ConfigError | 
   ]);
 }
 
+export interface BuildOptions {
+  /** The path from a stack's working folder to the project's .state folder (default: DEFAULT_STATE_DIR). */
+  readonly stateDir?: string;
+}
+
 /** Builds every stack the sharding plan lists, in order. */
 export function buildStacks(
   scope: Construct,
   config: ColossusConfig,
   target: Target = { kind: 'aws' },
+  options: BuildOptions = {},
 ): TerraformStack[] {
   const env = config.environment.name;
   preflight(config, target);
   // Every stack gets these; spread them first in each case below.
-  const common = { config, target };
+  const common = { config, target, ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
   const compliance = complianceAspectFor(config);
   const build = (plan: StackPlan): TerraformStack => {
     try {

@@ -23,6 +23,8 @@ export interface ColossusStackProps {
   readonly target?: Target;
   /** Tags beyond the environment's, such as the hall. */
   readonly tags?: Record<string, string>;
+  /** The path from the stack's working folder to the project's .state folder (main.ts knows the output). */
+  readonly stateDir?: string;
 }
 
 /** Provider settings a target needs beyond region and tags. */
@@ -67,10 +69,16 @@ export const EMULATED_SERVICES = [
   'sts',
 ] as const;
 
+/**
+ * Where local state lives by default, seen from a stack's working folder in the default output
+ * (cdktf.out/<env>/stacks/<stack>): the project's .state folder. main.ts passes the path for the
+ * output it writes (stateDirFor), so any output folder finds the same state.
+ */
+export const DEFAULT_STATE_DIR = '../../../../.state';
+
 /** Local state lives outside the synth output, so a fresh synth never loses it. */
-export function localStatePath(environment: string, stack: string): string {
-  // Terraform runs in cdktf.out/stacks/<stack>; state goes to <project>/.state/<env>/.
-  return `../../../.state/${environment}/${stack}.tfstate`;
+export function localStatePath(environment: string, stack: string, stateDir = DEFAULT_STATE_DIR): string {
+  return `${stateDir}/${environment}/${stack}.tfstate`;
 }
 
 function s3StateKey(prefix: string, stack: string): string {
@@ -120,6 +128,7 @@ export class ColossusStack extends TerraformStack {
   protected readonly config: ColossusConfig;
   protected readonly cluster: ClusterConfig;
   protected readonly target: Target;
+  protected readonly stateDir: string;
   /** Stacks whose outputs this one reads: they deploy first (build.ts makes them dependencies). */
   readonly upstream = new Set<string>();
 
@@ -128,6 +137,7 @@ export class ColossusStack extends TerraformStack {
     this.config = props.config;
     this.cluster = props.cluster;
     this.target = props.target ?? { kind: 'aws' };
+    this.stateDir = props.stateDir ?? DEFAULT_STATE_DIR;
     const env = props.config.environment;
 
     new AwsProvider(this, 'aws', {
@@ -152,9 +162,9 @@ export class ColossusStack extends TerraformStack {
     const backend = env.backend;
     if (this.target.kind === 'offline') {
       // Offline plans start from empty state, kept apart from any real local state.
-      new LocalBackend(this, { path: localStatePath(`offline/${env.name}`, name) });
+      new LocalBackend(this, { path: localStatePath(`offline/${env.name}`, name, this.stateDir) });
     } else if (backend.type === 'local') {
-      new LocalBackend(this, { path: localStatePath(env.name, name) });
+      new LocalBackend(this, { path: localStatePath(env.name, name, this.stateDir) });
     } else {
       new S3Backend(this, s3BackendSettings(env, backend, name, this.target));
       // S3 native locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it yet.
@@ -181,7 +191,7 @@ export class ColossusStack extends TerraformStack {
       // Offline, the upstream state is empty (npm run plan seeds it): every output read falls back
       // to a placeholder default.
       const state = new DataTerraformRemoteStateLocal(this, id, {
-        path: localStatePath(`offline/${env.name}`, stack),
+        path: localStatePath(`offline/${env.name}`, stack, this.stateDir),
         // Resolved at synth, after the stack has read every output it needs.
         defaults: Lazy.anyValue({ produce: () => outputs?.placeholders() ?? {} }) as unknown as Record<string, unknown>,
       });
@@ -190,7 +200,7 @@ export class ColossusStack extends TerraformStack {
     }
     if (backend.type === 'local') {
       return new RemoteOutputs(
-        new DataTerraformRemoteStateLocal(this, id, { path: localStatePath(env.name, stack) }),
+        new DataTerraformRemoteStateLocal(this, id, { path: localStatePath(env.name, stack, this.stateDir) }),
         arnPrefix,
       );
     }

@@ -29,6 +29,8 @@ function synthOnce(environment: string, outdir: string): Run {
         ...process.env,
         COLOSSUS_ENV: environment,
         CDKTF_OUTDIR: outdir,
+        // The figures are the synth's; its summary is not read here.
+        COLOSSUS_QUIET: '1',
         COLOSSUS_BENCH_REPORT: report,
         CHECKPOINT_DISABLE: '1',
       },

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ColossusError } from '../config/errors';
+import { envOutdir } from './synth-environment';
 import { readSynthesizedStacks } from '../policy/isolation/synthesized';
 import { diagramModel } from './diagram/model';
 import { diagramMarkdown } from './diagram/mermaid';
@@ -11,10 +12,10 @@ function main(): void {
   const program = new Command()
     .name('diagram')
     .description('Draw the stacks and the capacity of a synthesized environment as Mermaid diagrams in Markdown')
-    .argument('[outdir]', 'cdktf synth output folder (holds manifest.json)', 'cdktf.out')
+    .argument('[outdir]', 'cdktf synth output folder (holds manifest.json)', envOutdir())
     .option('-o, --out <file>', 'write the Markdown here instead of to standard output')
     .parse();
-  const outdir = resolve(program.args[0] ?? 'cdktf.out');
+  const outdir = resolve(program.args[0] ?? envOutdir());
   const markdown = diagramMarkdown(diagramModel(readSynthesizedStacks(outdir)), basename(outdir));
   const out = program.opts<{ out?: string }>().out;
   if (out) writeFileSync(out, markdown);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ColossusError } from '../config/errors';
 import { loadConfig } from '../config/load';
+import { envOutdir } from './synth-environment';
 import {
   formatLeak,
   formatMatrix,
@@ -19,13 +20,13 @@ function main(): void {
   const program = new Command()
     .name('isolation')
     .description('Prove from synthesized Terraform that no tenant can reach another')
-    .argument('[outdir]', 'cdktf synth output folder (holds manifest.json)', 'cdktf.out')
+    .argument('[outdir]', 'cdktf synth output folder (holds manifest.json)', envOutdir())
     .option('--env <name>', 'environment whose isolation.allowedSharedServices apply (config/environments/<name>.yaml)')
     .option('--config <file>', 'environment file whose isolation.allowedSharedServices apply')
     .parse();
   const opts = program.opts<{ env?: string; config?: string }>();
   const config = opts.env || opts.config ? loadConfig({ environment: opts.env, file: opts.config }) : undefined;
-  const outdir = resolve(program.args[0] ?? 'cdktf.out');
+  const outdir = resolve(program.args[0] ?? envOutdir());
   const stacks = readSynthesizedStacks(outdir);
   const report = proveIsolation(stacks, { allowedSharedServices: config?.isolation?.allowedSharedServices });
   console.log(`tenant isolation over ${stacks.size} stacks in ${outdir}`);

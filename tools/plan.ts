@@ -21,7 +21,7 @@ interface Options {
   jobs: string;
 }
 
-/** Beside cdktf.out, so a local backend's relative state path resolves as for a normal synth. */
+/** Its own folder: an offline plan's synth must not replace the environment's output (cdktf.out/<env>). */
 export function defaultOutdir(environment: string): string {
   return join(PROJECT_ROOT, `cdktf.out.plan-${environment}`);
 }
@@ -32,6 +32,8 @@ async function synthesize(environment: string, target: string, outdir: string): 
     COLOSSUS_ENV: environment,
     COLOSSUS_TARGET: target,
     CDKTF_OUTDIR: outdir,
+    // The caller reads the output folder, not the summary.
+    COLOSSUS_QUIET: '1',
     CHECKPOINT_DISABLE: '1',
   };
   delete env.COLOSSUS_CONFIG;

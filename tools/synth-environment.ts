@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { defaultOutdir } from '../stacks/synth-output';
 import { PROJECT_ROOT, run } from './terraform';
 
 export interface SynthesizedStack {
@@ -13,6 +14,8 @@ export async function synthEnvironment(environment: string, outdir: string): Pro
     ...process.env,
     COLOSSUS_ENV: environment,
     CDKTF_OUTDIR: outdir,
+    // The caller reads the output folder, not the summary.
+    COLOSSUS_QUIET: '1',
     CHECKPOINT_DISABLE: '1',
   };
   delete env.COLOSSUS_CONFIG;
@@ -31,4 +34,9 @@ interface Manifest {
 export function readStacks(outdir: string): SynthesizedStack[] {
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
   return Object.entries(manifest.stacks).map(([name, stack]) => ({ name, dir: join(outdir, stack.workingDirectory) }));
+}
+
+/** The output folder of the environment COLOSSUS_ENV names (dev by default), relative to the project. */
+export function envOutdir(env: NodeJS.ProcessEnv = process.env): string {
+  return relative(PROJECT_ROOT, defaultOutdir(PROJECT_ROOT, env.COLOSSUS_ENV?.trim() || 'dev'));
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -60,6 +60,31 @@ describe('the app entry point on bad input', () => {
       stacks: Record<string, unknown>;
     };
     expect(Object.keys(manifest.stacks).every((s) => s.startsWith('dev-'))).toBe(true);
+    // It says what it did: environment, stacks, each gate and its report.
+    const stacks = Object.keys(manifest.stacks).length;
+    expect(result.stdout).toContain(`synth dev (target aws): synthesized into ${outdir}`);
+    expect(result.stdout).toMatch(new RegExp(`^  ${stacks} stacks, \\d+ resources:$`, 'm'));
+    expect(result.stdout).toContain(
+      `compliance: passed, 0 error finding(s) in ${stacks} stacks (${outdir}/compliance/index.md)`,
+    );
+    expect(result.stdout).toContain(
+      `isolation:  passed, 0 leak(s), 0 cannot prove, between 2 tenants (${outdir}/isolation/report.md)`,
+    );
+    expect(result.stdout).toMatch(
+      /resilience: passed, every tenant keeps its contracted GPUs in each of \d+ single-failure scenarios/,
+    );
+    expect(existsSync(join(outdir, 'isolation', 'report.md'))).toBe(true);
+  });
+
+  it('refuses an unknown option, and says which one', () => {
+    const result = spawnSync(tsx, [join(root, 'main.ts'), '--verbose'], {
+      cwd: root,
+      env: { ...process.env, CDKTF_OUTDIR: join(dir, 'opt'), CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('colossus: invalid option:\n  - --verbose: the only option is --quiet');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('synthesizes the offline target, with a placeholder for every upstream output a stack reads', () => {
@@ -73,8 +98,12 @@ describe('the app entry point on bad input', () => {
     const json = JSON.parse(readFileSync(join(outdir, compute![1].workingDirectory, 'cdk.tf.json'), 'utf8')) as {
       data: { terraform_remote_state: Record<string, { config: { path: string }; defaults: object }> };
     };
+    const stackDir = join(outdir, compute![1].workingDirectory);
     for (const [name, state] of Object.entries(json.data.terraform_remote_state)) {
-      expect(state.config.path).toMatch(new RegExp(`/\\.state/offline/dev/dev-colossus-[12]-${name}\\.tfstate$`));
+      // The output is outside the project here: the path still leads to the project's .state.
+      expect(resolve(stackDir, state.config.path)).toMatch(
+        new RegExp(`^${join(root, '.state', 'offline', 'dev')}/dev-colossus-[12]-${name}\\.tfstate$`),
+      );
       expect(Object.keys(state.defaults).length).toBeGreaterThan(0);
     }
   });

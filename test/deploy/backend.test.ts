@@ -1,3 +1,5 @@
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../../tools/terraform';
 import { Testing, type TerraformStack } from 'cdktf';
 import { loadConfig } from '../../config/load';
 import type { Target } from '../../config/target';
@@ -58,6 +60,16 @@ describe('S3 state backend settings', () => {
 });
 
 describe('bootstrap stack', () => {
+  it('puts local state where main.ts says, for any output folder', () => {
+    const config = loadConfig({ environment: 'staging' });
+    const json = synthStack(
+      new BootstrapStack(Testing.app(), 'staging-bootstrap', { config, stateDir: '../../../.state' }),
+    );
+    expect((json.terraform as { backend: Record<string, unknown> }).backend.local).toEqual({
+      path: '../../../.state/staging/staging-bootstrap.tfstate',
+    });
+  });
+
   it('is built only for an S3 backend', () => {
     const dev = loadConfig({ environment: 'dev' });
     const app = Testing.app();
@@ -71,10 +83,14 @@ describe('bootstrap stack', () => {
     const bucket = Object.values(resourcesOf(json, 'aws_s3_bucket'));
     const key = Object.values(resourcesOf(json, 'aws_kms_key'));
 
-    it('creates the state bucket on local state', () => {
-      expect((json.terraform as { backend: Record<string, unknown> }).backend.local).toEqual({
-        path: `../../../.state/${environment}/${environment}-bootstrap.tfstate`,
-      });
+    it('creates the state bucket on local state, in <project>/.state seen from the default output folder', () => {
+      const local = (json.terraform as { backend: { local: { path: string } } }).backend.local;
+      expect(local).toEqual({ path: `../../../../.state/${environment}/${environment}-bootstrap.tfstate` });
+      // Terraform runs in cdktf.out/<env>/stacks/<stack>.
+      const stackDir = join(PROJECT_ROOT, 'cdktf.out', environment, 'stacks', bootstrapStackName(environment));
+      expect(resolve(stackDir, local.path)).toBe(
+        join(PROJECT_ROOT, '.state', environment, `${environment}-bootstrap.tfstate`),
+      );
       expect(bucket).toHaveLength(1);
       expect(bucket[0]!.bucket).toBe(backend.type === 's3' ? backend.bucket : undefined);
     });

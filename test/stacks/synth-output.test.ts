@@ -1,15 +1,20 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ColossusError } from '../../config/errors';
-import { publishSynth, rejectedDir } from '../../stacks/synth-output';
+import { publishSynth, rejectedDir, stateDirFor, SYNTH_MARKER } from '../../stacks/synth-output';
 
 let root: string;
 let outdir: string;
 let staging: string;
 
+/** A folder as synth writes it: with its marker, for environment dev. */
 function folder(path: string, marker: string): void {
   mkdirSync(join(path, 'compliance'), { recursive: true });
+  writeFileSync(
+    join(path, SYNTH_MARKER),
+    JSON.stringify({ writtenBy: 'colossus-infra synth output', environment: 'dev' }),
+  );
   writeFileSync(join(path, 'marker'), marker);
   writeFileSync(join(path, 'compliance', 'index.md'), `report of ${marker}`);
 }
@@ -64,5 +69,53 @@ describe('publishing a synth', () => {
     ).toThrow(TypeError);
     expect(marker(outdir)).toBe('last good');
     expect(existsSync(rejectedDir(outdir))).toBe(false);
+  });
+
+  it('refuses to replace a folder synth did not write, and publishes nothing', () => {
+    rmSync(join(outdir, SYNTH_MARKER));
+    expect(() => publishSynth(staging, outdir, () => undefined)).toThrow(
+      `${outdir} exists and was not written by synth (it has no ${SYNTH_MARKER})`,
+    );
+    expect(marker(outdir)).toBe('last good');
+  });
+
+  it('refuses to replace a rejected folder synth did not write', () => {
+    mkdirSync(rejectedDir(outdir));
+    writeFileSync(join(rejectedDir(outdir), 'notes.txt'), 'mine');
+    expect(() =>
+      publishSynth(staging, outdir, () => {
+        throw new ColossusError('Tenant isolation does not hold', ['lab-a reaches lab-b']);
+      }),
+    ).toThrow('was not written by synth');
+    expect(readFileSync(join(rejectedDir(outdir), 'notes.txt'), 'utf8')).toBe('mine');
+    expect(marker(outdir)).toBe('last good');
+  });
+
+  it('carries stack folders the new synth dropped into the output when the cdktf CLI runs it, for the CLI to delete', () => {
+    mkdirSync(join(outdir, 'stacks', 'dev-gone'), { recursive: true });
+    mkdirSync(join(outdir, 'stacks', 'dev-kept'), { recursive: true });
+    writeFileSync(join(outdir, 'stacks', 'dev-kept', 'cdk.tf.json'), 'old');
+    mkdirSync(join(staging, 'stacks', 'dev-kept'), { recursive: true });
+    writeFileSync(join(staging, 'stacks', 'dev-kept', 'cdk.tf.json'), 'new');
+    publishSynth(staging, outdir, () => undefined, { carryOverOrphans: true });
+    expect(existsSync(join(outdir, 'stacks', 'dev-gone'))).toBe(true);
+    expect(readFileSync(join(outdir, 'stacks', 'dev-kept', 'cdk.tf.json'), 'utf8')).toBe('new');
+  });
+
+  it('drops stack folders the new synth no longer has when run on its own', () => {
+    mkdirSync(join(outdir, 'stacks', 'dev-gone'), { recursive: true });
+    publishSynth(staging, outdir, () => undefined);
+    expect(existsSync(join(outdir, 'stacks', 'dev-gone'))).toBe(false);
+  });
+});
+
+describe('where local state is, seen from a stack folder', () => {
+  it('reaches <project>/.state from the default output, a sibling output and one outside the project', () => {
+    const project = join(root, 'project');
+    expect(stateDirFor(join(project, 'cdktf.out', 'dev'), project)).toBe('../../../../.state');
+    expect(stateDirFor(join(project, 'cdktf.out.plan-prod'), project)).toBe('../../../.state');
+    const outside = join(root, 'elsewhere', 'deep', 'out');
+    const stackDir = join(outside, 'stacks', 'dev-colossus-1-network');
+    expect(resolve(stackDir, stateDirFor(outside, project))).toBe(join(project, '.state'));
   });
 });

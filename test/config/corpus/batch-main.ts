@@ -31,40 +31,46 @@ const cases = JSON.parse(readFileSync(casesFile, 'utf8')) as BatchCase[];
 const baseEnv = { ...process.env };
 const results: BatchResult[] = [];
 
-for (const c of cases) {
-  for (const key of Object.keys(process.env)) {
-    if (key.startsWith('COLOSSUS_') || key === 'CDKTF_OUTDIR') delete process.env[key];
+async function run(): Promise<void> {
+  for (const c of cases) {
+    for (const key of Object.keys(process.env)) {
+      if (key.startsWith('COLOSSUS_') || key === 'CDKTF_OUTDIR') delete process.env[key];
+    }
+    Object.assign(process.env, c.env);
+    let stdout = '';
+    let stderr = '';
+    const writeOut = process.stdout.write.bind(process.stdout);
+    const writeErr = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string | Uint8Array) => (
+      (stdout += String(chunk)),
+      true
+    )) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => (
+      (stderr += String(chunk)),
+      true
+    )) as typeof process.stderr.write;
+    process.exitCode = 0;
+    const started = process.hrtime.bigint();
+    let escaped: string | undefined;
+    try {
+      delete require.cache[MAIN];
+      // A fresh load of main.ts per case is the point: import() would cache it. main.ts exports
+      // the promise of its (asynchronous) synth, which settles once it has printed and set the code.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const app = require(MAIN) as { finished?: Promise<void> };
+      await app.finished;
+    } catch (error) {
+      escaped = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    } finally {
+      process.stdout.write = writeOut;
+      process.stderr.write = writeErr;
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    results.push({ id: c.id, exitCode: escaped ? 1 : Number(process.exitCode ?? 0), stdout, stderr, escaped, ms });
   }
-  Object.assign(process.env, c.env);
-  let stdout = '';
-  let stderr = '';
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (
-    (stdout += String(chunk)),
-    true
-  )) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    (stderr += String(chunk)),
-    true
-  )) as typeof process.stderr.write;
+  process.env = baseEnv;
   process.exitCode = 0;
-  const started = process.hrtime.bigint();
-  let escaped: string | undefined;
-  try {
-    delete require.cache[MAIN];
-    // A fresh load of main.ts per case is the point: import() would cache it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(MAIN);
-  } catch (error) {
-    escaped = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  results.push({ id: c.id, exitCode: escaped ? 1 : Number(process.exitCode ?? 0), stdout, stderr, escaped, ms });
+  writeFileSync(resultsFile, JSON.stringify(results));
 }
-process.env = baseEnv;
-process.exitCode = 0;
-writeFileSync(resultsFile, JSON.stringify(results));
+
+void run();
