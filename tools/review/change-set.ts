@@ -3,6 +3,7 @@
  * (tools/review/plan-json.ts) or two synth outputs (tools/review/synth-diff.ts).
  * Values in it are already masked: nothing sensitive reaches a renderer.
  */
+import type { BlockChange } from './blocks';
 
 /** What happens to one resource. A replacement destroys the old object. */
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'read' | 'no-op';
@@ -62,6 +63,8 @@ export interface StackChange {
   /** Stack present on one side only (synth diff). */
   readonly status: 'changed' | 'added' | 'removed';
   readonly changes: readonly ResourceChange[];
+  /** Non-resource blocks that changed (synth diff only; blocks.ts). */
+  readonly blocks?: readonly BlockChange[];
 }
 
 export interface ChangeSet {

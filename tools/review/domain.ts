@@ -1,5 +1,6 @@
 import { INSTANCE_TYPES } from '../../config/instance-types';
 import { UNKNOWN, type ChangeSet, type ResourceChange } from './change-set';
+import { capacityMoves, type CapacityMove } from './moves';
 
 /**
  * What a change means for the clusters: GPUs and scalable units per tenant and hall (from
@@ -53,6 +54,8 @@ export interface AlarmChange {
 }
 
 export interface DomainDeltas {
+  /** SUs handed from one tenant (or the spare pool) to another: the review's first lines. */
+  readonly moves: readonly CapacityMove[];
   readonly capacity: readonly CapacityRow[];
   readonly reservations: readonly ReservationChange[];
   readonly alarms: readonly AlarmChange[];
@@ -149,6 +152,7 @@ export function domainDeltas(changeSet: ChangeSet): DomainDeltas {
   const all = changeSet.stacks.flatMap((s) => s.changes);
   const changed = all.filter((c) => c.mode === 'managed' && c.action !== 'no-op' && c.action !== 'read');
   return {
+    moves: capacityMoves(changeSet),
     capacity: capacityRows(all),
     reservations: changed
       .filter((c) => c.type === RESERVATION)

@@ -9,6 +9,7 @@ import {
 } from './change-set';
 import { changedCapacity, UNALLOCATED, type CapacityRow, type DomainDeltas, type ReservationFacts } from './domain';
 import type { Available, ClusterHeadroom, ComplianceSummary, SideReports } from './reports';
+import { topWarnings } from './warnings';
 
 /**
  * The review as Markdown, for a pull-request comment: the headline and what needs a
@@ -94,6 +95,7 @@ function headline(input: ReviewInput, counts: ActionCounts): string[] {
     COMMENT_MARKER,
     `## Plan review: ${code(changeSet.environment)}`,
     '',
+    ...warningLines(input),
     sentences.length > 0
       ? `**Capacity:** ${sentences.slice(0, 4).join('; ')}${sentences.length > 4 ? `; and ${sentences.length - 4} more (table below)` : ''}.`
       : '**Capacity:** no change to GPUs or scalable units.',
@@ -110,10 +112,47 @@ function headline(input: ReviewInput, counts: ActionCounts): string[] {
   return lines;
 }
 
+/** The first screen: every dangerous change, one line each, before anything else. */
+export function warningLines(input: ReviewInput): string[] {
+  const warnings = topWarnings(input);
+  if (warnings.length === 0) return [];
+  const shown = warnings.slice(0, 25);
+  return [
+    `**:rotating_light: Read first (${plural(warnings.length, 'warning')}):**`,
+    '',
+    ...shown.map((w) => `- ${w.text}`),
+    ...(warnings.length > shown.length ? [`- … and ${int(warnings.length - shown.length)} more (JSON review)`] : []),
+    '',
+  ];
+}
+
+/** Non-resource blocks that changed: backend, providers, data sources, outputs, locals, moved/import/removed. */
+function blocksSection(changeSet: ChangeSet, budget: number): string[] {
+  const changed = changeSet.stacks.filter((s) => s.status === 'changed').flatMap((s) => s.blocks ?? []);
+  if (changed.length === 0) return [];
+  const items = changed.map(
+    (b) =>
+      `- ${b.action === 'create' ? 'added' : b.action === 'delete' ? '**removed**' : 'changed'} ${b.kind} ${code(b.address)} in ${code(b.stack)}${
+        b.action === 'update'
+          ? `: ${b.attributes
+              .slice(0, 4)
+              .map((a) => attributeLine(a))
+              .join(', ')}${b.attributes.length > 4 ? `, and ${b.attributes.length - 4} more` : ''}`
+          : ''
+      }`,
+  );
+  return ['', `### Other blocks changed (${int(items.length)})`, '', ...fitItems(items, budget)];
+}
+
 function stackTable(changeSet: ChangeSet): string[] {
   const rows = changeSet.stacks
     .map((s) => ({ s, c: countActions(s.changes) }))
-    .filter(({ s, c }) => s.status !== 'changed' || c.create + c.update + c.replace + c.delete + c.forget > 0);
+    .filter(
+      ({ s, c }) =>
+        s.status !== 'changed' ||
+        c.create + c.update + c.replace + c.delete + c.forget > 0 ||
+        (s.blocks ?? []).length > 0,
+    );
   if (rows.length === 0) return ['', 'No stack changes.'];
   const total = totalCounts(changeSet);
   const status = (s: ChangeSet['stacks'][number]) =>
@@ -410,6 +449,7 @@ export function renderMarkdown(input: ReviewInput, options: RenderOptions = {}):
           ),
         ]
       : []),
+    ...blocksSection(input.changeSet, share),
     ...capacitySection(input.domain),
     ...reservationsSection(input.domain, share),
     ...alarmsSection(input.domain, share),
