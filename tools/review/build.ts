@@ -5,6 +5,7 @@ import { readPlanDir } from './plan-json';
 import { readSideReports } from './reports';
 import { diffSynthOutputs } from './synth-diff';
 import { readSynthOutput } from './synth-output';
+import { blastRadius } from './blast-radius';
 
 /** Everything a review needs, from either source. */
 
@@ -15,6 +16,7 @@ export function reviewFromSynth(baseDir: string, headDir: string): ReviewInput {
   return {
     changeSet,
     domain: domainDeltas(changeSet),
+    blast: blastRadius(changeSet, head, base),
     reports: { base: readSideReports(baseDir), head: readSideReports(headDir) },
   };
 }
@@ -24,6 +26,9 @@ export function reviewFromPlan(planDir: string): ReviewInput {
   return {
     changeSet: read.changeSet,
     domain: domainDeltas(read.changeSet),
+    ...(read.synthDir
+      ? { blast: blastRadius(read.changeSet, readSynthOutput(read.synthDir, 'synth output of the plans')) }
+      : {}),
     reports: { head: readSideReports(read.synthDir) },
     failed: read.failed,
   };
@@ -59,6 +64,7 @@ export function jsonReview(input: ReviewInput, exitStatus: number): string {
           .map(({ before: _before, after: _after, ...rest }) => rest),
       })),
       domain: input.domain,
+      blastRadius: input.blast ?? null,
       reports: { base: reports(input.reports.base) ?? null, head: reports(input.reports.head) },
       failed: input.failed ?? [],
     },

@@ -41,6 +41,8 @@ export interface ResourceChange {
   readonly replaceOrder?: 'delete-then-create' | 'create-then-delete';
   /** Plain-words reason for a destroy or replacement, when one is known. */
   readonly reason?: string;
+  /** For a replacement that follows from another: the replaced resource it references. */
+  readonly causedBy?: string;
   /** Attributes that force the replacement (plan replace_paths, or predicted). */
   readonly forcingAttributes: readonly string[];
   readonly attributes: readonly AttributeChange[];

@@ -1,5 +1,7 @@
 import {
+  ACTION_ORDER,
   SENSITIVE,
+  UNKNOWN,
   countActions,
   totalCounts,
   visibleChanges,
@@ -10,6 +12,7 @@ import {
 import { changedCapacity, UNALLOCATED, type CapacityRow, type DomainDeltas, type ReservationFacts } from './domain';
 import type { Available, ClusterHeadroom, ComplianceSummary, SideReports } from './reports';
 import { topWarnings } from './warnings';
+import type { BlastEntry } from './blast-radius';
 
 /**
  * The review as Markdown, for a pull-request comment: the headline and what needs a
@@ -24,6 +27,8 @@ export const COMMENT_MARKER = '<!-- colossus-plan-review -->';
 export interface ReviewInput {
   readonly changeSet: ChangeSet;
   readonly domain: DomainDeltas;
+  /** Cross-stack readers of changed exports (absent when no synth output was given). */
+  readonly blast?: readonly BlastEntry[];
   /** Side reports: base is absent for a plan review. */
   readonly reports: { readonly base?: SideReports; readonly head: SideReports };
   /** Stacks whose plan failed. */
@@ -142,6 +147,70 @@ function blocksSection(changeSet: ChangeSet, budget: number): string[] {
       }`,
   );
   return ['', `### Other blocks changed (${int(items.length)})`, '', ...fitItems(items, budget)];
+}
+
+function blastSection(blast: readonly BlastEntry[] | undefined, budget: number): string[] {
+  if (!blast || blast.length === 0) return [];
+  const items = blast.map((b) => {
+    const verb = b.action === 'replace' ? '**replaced**' : b.action === 'delete' ? '**destroyed**' : 'changed';
+    const readers = b.readers
+      .slice(0, 5)
+      .map((r) => `${code(r.address)} in ${code(r.stack)} (${r.attribute})${r.releasedInPlan ? ', replaced too' : ''}`)
+      .join('; ');
+    const more = b.readers.length > 5 ? `; and ${int(b.readers.length - 5)} more` : '';
+    return `- ${verb} ${code(b.address)} in ${code(b.stack)}, exported as ${b.outputs.map(code).join(', ')}, is read by ${readers}${more}: they change at their next plan${b.blocked ? `\n  - :no_entry: **blocked**: ${b.blocked}` : ''}`;
+  });
+  return ['', `### Blast radius across stacks (${int(items.length)})`, '', ...fitItems(items, budget)];
+}
+
+/**
+ * Destroys and replacements by cause: first what changes on its own (its own argument forces
+ * the replacement, it was removed or renamed), then what follows from it, in dependency order.
+ */
+export function byCause(changes: readonly ResourceChange[]): ResourceChange[] {
+  const depth = new Map<string, number>();
+  const key = (c: ResourceChange) => `${c.stack}\u0000${c.address}`;
+  const byAddress = new Map(changes.map((c) => [key(c), c]));
+  const own = (c: ResourceChange): boolean => {
+    if (c.action !== 'replace' || c.previousAddress) return true;
+    if (c.causedBy) return false;
+    const forcing = c.attributes.filter((a) => a.forcesReplacement);
+    // A forcing value known only after apply comes from another resource being replaced.
+    return forcing.length === 0 || forcing.some((a) => a.after !== UNKNOWN);
+  };
+  const depthOf = (c: ResourceChange, seen = new Set<string>()): number => {
+    const k = key(c);
+    const known = depth.get(k);
+    if (known !== undefined) return known;
+    let d: number;
+    if (own(c)) d = 0;
+    else {
+      const cause = c.causedBy ? byAddress.get(`${c.stack}\u0000${c.causedBy}`) : undefined;
+      d = cause && !seen.has(k) ? depthOf(cause, new Set([...seen, k])) + 1 : 1;
+    }
+    depth.set(k, d);
+    return d;
+  };
+  // Among root causes, the one more changes follow from comes first (the VPC before its routes).
+  const followers = new Map<string, number>();
+  for (const c of changes) {
+    const seen = new Set<string>();
+    for (let cause = c.causedBy; cause && !seen.has(cause);) {
+      seen.add(cause);
+      const k = `${c.stack}\u0000${cause}`;
+      followers.set(k, (followers.get(k) ?? 0) + 1);
+      cause = byAddress.get(k)?.causedBy;
+    }
+  }
+  const led = (c: ResourceChange) => followers.get(key(c)) ?? 0;
+  return [...changes].sort(
+    (a, b) =>
+      depthOf(a) - depthOf(b) ||
+      led(b) - led(a) ||
+      ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
+      a.stack.localeCompare(b.stack) ||
+      a.address.localeCompare(b.address),
+  );
 }
 
 function stackTable(changeSet: ChangeSet): string[] {
@@ -444,11 +513,12 @@ export function renderMarkdown(input: ReviewInput, options: RenderOptions = {}):
           `### :warning: Destroys and replacements (${int(destructive.length)})`,
           '',
           ...fitItems(
-            destructive.map((c) => destructiveLine(c).join('\n')),
+            byCause(destructive).map((c) => destructiveLine(c).join('\n')),
             share * 2,
           ),
         ]
       : []),
+    ...blastSection(input.blast, share),
     ...blocksSection(input.changeSet, share),
     ...capacitySection(input.domain),
     ...reservationsSection(input.domain, share),

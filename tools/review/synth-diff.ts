@@ -195,6 +195,7 @@ function propagateReplacements(changes: Map<string, ResourceChange>, head: Reado
         ...(replace
           ? {
               replaceOrder: 'delete-then-create' as const,
+              causedBy: forcing[0]?.refs[0],
               reason: `it references ${forcing[0]?.refs[0]}, which is replaced, in ${forcing[0]?.attribute}, an attribute that cannot be updated in place`,
             }
           : {}),

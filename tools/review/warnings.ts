@@ -10,7 +10,7 @@ import type { CapacityMove } from './moves';
  */
 
 export type WarningKind =
-  'capacity-move' | 'state-migration' | 'provider' | 'contract' | 'margin' | 'isolation' | 'compliance';
+  'capacity-move' | 'state-migration' | 'blocked' | 'provider' | 'contract' | 'margin' | 'isolation' | 'compliance';
 
 export interface Warning {
   readonly kind: WarningKind;
@@ -121,6 +121,12 @@ export function topWarnings(input: ReviewInput): Warning[] {
   return [
     ...input.domain.moves.map((m) => ({ kind: 'capacity-move' as const, text: `capacity move: ${moveText(m)}` })),
     ...blockWarnings(input.changeSet),
+    ...(input.blast ?? [])
+      .filter((b) => b.blocked)
+      .map((b) => ({
+        kind: 'blocked' as const,
+        text: `blocked ${b.action === 'delete' ? 'destroy' : 'replacement'}: ${code(b.address)} in ${code(b.stack)}: ${b.blocked}`,
+      })),
     ...reportWarnings(input),
   ];
 }
