@@ -463,7 +463,7 @@ function fullListEntry(c: ResourceChange): string {
   return lines.join('\n');
 }
 
-function fullList(changeSet: ChangeSet, budget: number, hint: string): string[] {
+function fullList(changeSet: ChangeSet, budget: number, hint: string, limit: number): string[] {
   const entries = changeSet.stacks.flatMap((s) => {
     const changes = visibleChanges(s.changes);
     return changes.length === 0 ? [] : [`# ${s.name}`, ...changes.map(fullListEntry)];
@@ -490,7 +490,7 @@ function fullList(changeSet: ChangeSet, budget: number, hint: string): string[] 
     ...(truncated
       ? [
           '',
-          `> **Truncated:** ${int(shown)} of ${int(count)} changes shown, to stay under GitHub's ${int(GITHUB_COMMENT_LIMIT)}-character comment limit. ${hint}`,
+          `> **Truncated:** ${int(shown)} of ${int(count)} changes shown, to keep this review within its limit of ${int(limit)} characters (GitHub comments hold ${int(GITHUB_COMMENT_LIMIT)}). ${hint}`,
         ]
       : []),
   ];
@@ -528,9 +528,9 @@ export function renderMarkdown(input: ReviewInput, options: RenderOptions = {}):
     ...isolationSection(input.reports.base, input.reports.head),
   ].join('\n');
   const body = `${top}\n${sections}`;
-  const list = fullList(input.changeSet, maxChars - body.length - 2, hint).join('\n');
+  const list = fullList(input.changeSet, maxChars - body.length - 2, hint, maxChars).join('\n');
   const review = `${body}\n${list}\n`;
   return review.length <= maxChars
     ? review
-    : `${review.slice(0, maxChars - 80)}\n\n> **Truncated** to fit the comment limit.\n`;
+    : `${review.slice(0, maxChars - 120)}\n\n> **Truncated** to the limit of ${int(maxChars)} characters used for this review.\n`;
 }
