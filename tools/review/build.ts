@@ -21,9 +21,13 @@ export function reviewFromSynth(baseDir: string, headDir: string): ReviewInput {
   };
 }
 
-export function reviewFromPlan(planDir: string): ReviewInput {
-  const read = readPlanDir(planDir);
+export function reviewFromPlan(planDir: string, synthDir?: string): ReviewInput {
+  const read = readPlanDir(planDir, synthDir);
   return {
+    creationOnly: read.target === 'offline',
+    sourceNote: [read.target && `target ${read.target}`, read.commit && `commit ${read.commit}`]
+      .filter(Boolean)
+      .join(', '),
     changeSet: read.changeSet,
     domain: domainDeltas(read.changeSet),
     ...(read.synthDir

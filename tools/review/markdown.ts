@@ -35,6 +35,8 @@ export interface ReviewInput {
   readonly failed?: readonly { name: string; error: string }[];
   /** What produced the input, for the source line. */
   readonly sourceNote?: string;
+  /** Offline plans against empty state: they prove the stacks plan, and review no change. */
+  readonly creationOnly?: boolean;
 }
 
 export interface RenderOptions {
@@ -92,14 +94,22 @@ function headline(input: ReviewInput, counts: ActionCounts): string[] {
   const { changeSet } = input;
   const source =
     changeSet.source === 'plan'
-      ? `Terraform plan${input.sourceNote ? ` (${input.sourceNote})` : ''}`
+      ? `${input.creationOnly ? 'offline Terraform plan against empty state' : 'Terraform plan'}${input.sourceNote ? ` (${input.sourceNote})` : ''}`
       : 'diff of the synthesized base and head (no cloud access; replacements are predicted, a plan is authoritative)';
   const sentences = capacitySentences(input.domain.capacity);
   const destroyed = counts.delete + counts.replace;
   const lines = [
     COMMENT_MARKER,
-    `## Plan review: ${code(changeSet.environment)}`,
+    input.creationOnly
+      ? `## Plan check (creation only, no state): ${code(changeSet.environment)}`
+      : `## Plan review: ${code(changeSet.environment)}`,
     '',
+    ...(input.creationOnly
+      ? [
+          '> **Not a review of changes.** These plans ran offline against empty state: every resource is a create and nothing can be destroyed. They prove the stacks plan at all; review a change with a synth diff (`--base`/`--head`) or plans against deployed state (`--target emulator` or `aws`).',
+          '',
+        ]
+      : []),
     ...warningLines(input),
     sentences.length > 0
       ? `**Capacity:** ${sentences.slice(0, 4).join('; ')}${sentences.length > 4 ? `; and ${sentences.length - 4} more (table below)` : ''}.`
