@@ -1,6 +1,6 @@
 import { INSTANCE_TYPES } from '../../config/instance-types';
 import { UNKNOWN, type ChangeSet, type ResourceChange } from './change-set';
-import { capacityMoves, type CapacityMove } from './moves';
+import { capacityMoves, collect, unitGpus, type CapacityMove } from './moves';
 
 /**
  * What a change means for the clusters: GPUs and scalable units per tenant and hall (from
@@ -131,6 +131,39 @@ export function capacityRows(changes: readonly ResourceChange[]): CapacityRow[] 
       r.unitsAfter += 1;
       r.gpusAfter += facts.gpus ?? 0;
       if (facts.gpus === null) r.unknown = true;
+    }
+  }
+  // Stacks without reservations (an emulator gap) are counted from their SUs' launch templates
+  // and auto scaling groups instead.
+  const withReservations = new Set(changes.filter((c) => c.type === RESERVATION).map((c) => c.stack));
+  const rest = changes.filter((c) => !withReservations.has(c.stack));
+  const sides = [
+    [collect(rest, (c) => c.before), 'before'],
+    [
+      collect(
+        rest.filter((c) => c.action !== 'delete' && c.action !== 'forget'),
+        (c) => c.after,
+      ),
+      'after',
+    ],
+  ] as const;
+  for (const [units, side] of sides) {
+    for (const [key, facts] of units) {
+      const stack = key.split('\u0000')[0] ?? '';
+      const r = row({
+        cluster: facts.cluster ?? stack,
+        hall: facts.hall ?? '(no hall tag)',
+        tenant: facts.tenant ?? '(no tenant tag)',
+      } as ReservationFacts);
+      const gpus = unitGpus(facts);
+      if (side === 'before') {
+        r.unitsBefore += 1;
+        r.gpusBefore += gpus ?? 0;
+      } else {
+        r.unitsAfter += 1;
+        r.gpusAfter += gpus ?? 0;
+        if (gpus === null) r.unknown = true;
+      }
     }
   }
   return [...rows.values()].sort(

@@ -47,7 +47,7 @@ export function sideTags(side: Side): Record<string, string> {
   return out;
 }
 
-interface UnitFacts {
+export interface UnitFacts {
   tenant?: string;
   classification?: string;
   cluster?: string;
@@ -56,7 +56,8 @@ interface UnitFacts {
   nodes?: number;
 }
 
-function collect(changes: readonly ResourceChange[], pick: (c: ResourceChange) => Side | null) {
+/** Facts per SU (key: stack NUL unit) from the side `pick` returns. */
+export function collect(changes: readonly ResourceChange[], pick: (c: ResourceChange) => Side | null) {
   const units = new Map<string, UnitFacts>();
   for (const change of changes) {
     if (change.mode !== 'managed') continue;
@@ -78,6 +79,13 @@ function collect(changes: readonly ResourceChange[], pick: (c: ResourceChange) =
     if (typeof count === 'number') facts.nodes ??= count;
   }
   return units;
+}
+
+export function unitGpus(facts: UnitFacts): number | null {
+  const perNode = facts.instanceType
+    ? (INSTANCE_TYPES as Record<string, { gpus: number } | undefined>)[facts.instanceType]?.gpus
+    : undefined;
+  return perNode !== undefined && facts.nodes !== undefined ? perNode * facts.nodes : null;
 }
 
 export function capacityMoves(changeSet: ChangeSet): CapacityMove[] {

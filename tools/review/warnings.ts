@@ -32,7 +32,8 @@ const managed = (changes: readonly ResourceChange[]) =>
 
 function blockWarnings(changeSet: ChangeSet): Warning[] {
   const warnings: Warning[] = [];
-  for (const stack of changeSet.stacks) {
+  // A stack added or removed whole is told by its creates and destroys, not block by block.
+  for (const stack of changeSet.stacks.filter((s) => s.status === 'changed')) {
     for (const block of stack.blocks ?? []) {
       if (isStateMigration(block)) {
         const what = block.attributes
@@ -50,7 +51,6 @@ function blockWarnings(changeSet: ChangeSet): Warning[] {
           text: `provider default tags of ${code(stack.name)} change: ${int(tagged)} resources that set tags are updated (tags_all), and every other taggable resource of the stack with them`,
         });
       } else if (block.kind === 'provider' || block.kind === 'required-providers' || block.kind === 'unknown') {
-        if (stack.status !== 'changed') continue;
         warnings.push({
           kind: 'provider',
           text: `${block.kind === 'unknown' ? 'a block the review does not model' : 'provider configuration'} ${code(block.address)} of ${code(stack.name)} changes (${block.attributes
