@@ -146,7 +146,7 @@ describe('the review of block changes', () => {
       expect.objectContaining({ path: 'tags_all.owner', before: 'platform', after: 'other' }),
     );
     expect(markdown.split('\n').slice(0, 6).join('\n')).toContain(
-      '- provider default tags of `dev-net` change: 1 resources that set tags are updated (tags_all)',
+      '- provider default tags of `dev-net` change: every taggable resource of the stack is updated (tags_all), 1 of them with tags of their own',
     );
   });
 

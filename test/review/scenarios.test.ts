@@ -92,7 +92,7 @@ test('changing the backend key prefix: a state migration of every stack, first',
 test('changing default tags: every tagged resource changes, said first', () => {
   const head = synth([[['environment', 'tags', 'cost-center'], 'colossus-emulator-2']]);
   expect(firstScreen(base, head)).toMatch(
-    /^- provider default tags of `emulator-colossus-1-network` change: \d+ resources that set tags are updated/m,
+    /^- provider default tags of `emulator-colossus-1-network` change: every taggable resource of the stack is updated \(tags_all\), \d+ of them/m,
   );
 });
 

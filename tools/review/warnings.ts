@@ -48,7 +48,7 @@ function blockWarnings(changeSet: ChangeSet): Warning[] {
         const tagged = stack.changes.filter((c) => c.attributes.some((a) => a.path.startsWith('tags_all'))).length;
         warnings.push({
           kind: 'provider',
-          text: `provider default tags of ${code(stack.name)} change: ${int(tagged)} resources that set tags are updated (tags_all), and every other taggable resource of the stack with them`,
+          text: `provider default tags of ${code(stack.name)} change: every taggable resource of the stack is updated (tags_all), ${int(tagged)} of them with tags of their own`,
         });
       } else if (block.kind === 'provider' || block.kind === 'required-providers' || block.kind === 'unknown') {
         warnings.push({
