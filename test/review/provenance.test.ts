@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ColossusError } from '../../config/errors';
-import { reviewFromPlan } from '../../tools/review/build';
+import { reviewFromPlan, reviewFromPlanAgainstBase } from '../../tools/review/build';
 import { renderMarkdown } from '../../tools/review/markdown';
 import { synthHash } from '../../tools/review/provenance';
 
@@ -78,4 +78,16 @@ test('plans checked against a given synth output must carry a hash', () => {
   const other = planned('other', '{"x":1}', {});
   const good = planned('good', '{}', { synthHash: 'this' });
   expect(refusal(() => reviewFromPlan(good, other))).toMatch(/^plans do not match the synth output:/);
+});
+
+test('a plan against state, reviewed with its base synth, shows the backend change a plan cannot', () => {
+  const backend = (key: string) => JSON.stringify({ terraform: { backend: { s3: { bucket: 'b', key } } } });
+  const base = planned('base-side', backend('old/dev-colossus-1-network.tfstate'), {});
+  const head = planned('head-side', backend('new/dev-colossus-1-network.tfstate'), {
+    synthHash: 'this',
+    target: 'emulator',
+  });
+  const markdown = renderMarkdown(reviewFromPlanAgainstBase(head, head, base));
+  expect(markdown.split('\n')[1]).toBe('## Plan review: `dev`');
+  expect(markdown).toContain('- state migration: the backend of `dev-colossus-1-network` changes (`s3.key`');
 });

@@ -6,6 +6,7 @@ import { readSideReports } from './reports';
 import { diffSynthOutputs } from './synth-diff';
 import { readSynthOutput } from './synth-output';
 import { blastRadius } from './blast-radius';
+import { diffBlocks } from './blocks';
 
 /** Everything a review needs, from either source. */
 
@@ -75,4 +76,19 @@ export function jsonReview(input: ReviewInput, exitStatus: number): string {
     null,
     2,
   )}\n`;
+}
+
+/**
+ * The authoritative review of a change: plans of the head against deployed state, plus what a
+ * plan cannot show (backend, provider and other block changes), diffed from the base synth.
+ */
+export function reviewFromPlanAgainstBase(planDir: string, headSynthDir: string, baseSynthDir: string): ReviewInput {
+  const input = reviewFromPlan(planDir, headSynthDir);
+  const base = readSynthOutput(baseSynthDir, 'base synth output');
+  const head = readSynthOutput(headSynthDir, 'head synth output');
+  const stacks = input.changeSet.stacks.map((s) => ({
+    ...s,
+    blocks: diffBlocks(s.name, base.stacks.get(s.name), head.stacks.get(s.name)),
+  }));
+  return { ...input, changeSet: { ...input.changeSet, stacks } };
 }
