@@ -104,6 +104,17 @@ describe('blastRadius', () => {
     expect(entry!.blocked).toBeUndefined();
   });
 
+  it('fails closed on a remote state it cannot tie to a stack', () => {
+    const entries = blastRadius(set(change('aws_subnet.s', 'replace')), synth(downstream('p/dev-elsewhere.tfstate')));
+    expect(entries).toEqual([
+      expect.objectContaining({
+        stack: 'dev-compute',
+        address: 'data.terraform_remote_state.net',
+        blocked: expect.stringMatching(/^the review cannot tell which stack the remote state net of dev-compute reads/),
+      }),
+    ]);
+  });
+
   it('fails closed on a type it has no deletion facts for', () => {
     const [entry] = blastRadius(set(change('aws_s3_bucket.b', 'delete')), synth(downstream('dev-net.tfstate')));
     expect(entry!.blocked).toBe(

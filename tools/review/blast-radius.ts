@@ -130,6 +130,20 @@ export function blastRadius(changeSet: ChangeSet, head: SynthOutput, base?: Synt
   }
 
   const entries: BlastEntry[] = [];
+  // A remote state the review cannot tie to a stack hides its readers: a failure, not a pass.
+  for (const [stackName, stack] of head.stacks) {
+    for (const [name, upstream] of remoteStateStacks(stack, names)) {
+      if (upstream) continue;
+      entries.push({
+        stack: stackName,
+        address: `data.terraform_remote_state.${name}`,
+        action: 'read',
+        outputs: [],
+        readers: [],
+        blocked: `the review cannot tell which stack the remote state ${name} of ${stackName} reads (its key or path names no stack of this output), so it cannot say what a change there breaks`,
+      });
+    }
+  }
   for (const stackChange of changeSet.stacks) {
     // The exporting side: head outputs, or base outputs for a removed stack or resource.
     const exported = new Map<string, [string, string][]>([

@@ -160,8 +160,10 @@ function blocksSection(changeSet: ChangeSet, budget: number): string[] {
 }
 
 function blastSection(blast: readonly BlastEntry[] | undefined, budget: number): string[] {
-  if (!blast || blast.length === 0) return [];
-  const items = blast.map((b) => {
+  // Unresolved remote states are warnings on the first screen; here only what has readers.
+  const shown = (blast ?? []).filter((b) => b.action !== 'read');
+  if (shown.length === 0) return [];
+  const items = shown.map((b) => {
     const verb = b.action === 'replace' ? '**replaced**' : b.action === 'delete' ? '**destroyed**' : 'changed';
     const readers = b.readers
       .slice(0, 5)

@@ -125,7 +125,7 @@ export function topWarnings(input: ReviewInput): Warning[] {
       .filter((b) => b.blocked)
       .map((b) => ({
         kind: 'blocked' as const,
-        text: `blocked ${b.action === 'delete' ? 'destroy' : 'replacement'}: ${code(b.address)} in ${code(b.stack)}: ${b.blocked}`,
+        text: `${b.action === 'read' ? 'unresolved remote state' : `blocked ${b.action === 'delete' ? 'destroy' : 'replacement'}`}: ${code(b.address)} in ${code(b.stack)}: ${b.blocked}`,
       })),
     ...reportWarnings(input),
   ];
