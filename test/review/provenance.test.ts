@@ -91,3 +91,24 @@ test('a plan against state, reviewed with its base synth, shows the backend chan
   expect(markdown.split('\n')[1]).toBe('## Plan review: `dev`');
   expect(markdown).toContain('- state migration: the backend of `dev-colossus-1-network` changes (`s3.key`');
 });
+
+test('a stack whose plan failed keeps the synth diff prediction, and the source line says so', () => {
+  const vpc = (cidr: string) => JSON.stringify({ resource: { aws_vpc: { v: { cidr_block: cidr } } } });
+  const base = planned('base-pred', vpc('10.0.0.0/16'), {});
+  const head = planned('head-pred', vpc('10.1.0.0/16'), { synthHash: 'this', target: 'emulator' });
+  writeFileSync(
+    join(head, 'plans', 'index.json'),
+    JSON.stringify({
+      environment: 'dev',
+      target: 'emulator',
+      synthHash: synthHash(head),
+      stacks: [{ name: 'dev-colossus-1-network', ok: false, error: 'terraform plan failed: missing output' }],
+    }),
+  );
+  const review = reviewFromPlanAgainstBase(head, head, base);
+  const stack = review.changeSet.stacks.find((s) => s.name === 'dev-colossus-1-network');
+  expect(stack?.changes.find((c) => c.address === 'aws_vpc.v')?.action).toBe('replace');
+  const markdown = renderMarkdown(review);
+  expect(markdown).toContain('predicted from the synth diff for dev-colossus-1-network (plan failed or stack removed)');
+  expect(markdown).toContain('**Plan failed for `dev-colossus-1-network`**');
+});

@@ -81,14 +81,38 @@ export function jsonReview(input: ReviewInput, exitStatus: number): string {
 /**
  * The authoritative review of a change: plans of the head against deployed state, plus what a
  * plan cannot show (backend, provider and other block changes), diffed from the base synth.
+ * A stack whose plan could not run (it reads outputs of an upstream stack not yet applied) or
+ * that is removed whole keeps the synth diff's prediction, said so in the source line.
  */
 export function reviewFromPlanAgainstBase(planDir: string, headSynthDir: string, baseSynthDir: string): ReviewInput {
   const input = reviewFromPlan(planDir, headSynthDir);
   const base = readSynthOutput(baseSynthDir, 'base synth output');
   const head = readSynthOutput(headSynthDir, 'head synth output');
-  const stacks = input.changeSet.stacks.map((s) => ({
-    ...s,
-    blocks: diffBlocks(s.name, base.stacks.get(s.name), head.stacks.get(s.name)),
-  }));
-  return { ...input, changeSet: { ...input.changeSet, stacks } };
+  const predicted = diffSynthOutputs(base, head);
+  const failed = new Set((input.failed ?? []).map((f) => f.name));
+  const planned = new Set(input.changeSet.stacks.map((s) => s.name));
+  const standIns = predicted.stacks.filter(
+    (s) => failed.has(s.name) || (s.status === 'removed' && !planned.has(s.name)),
+  );
+  const stacks = [
+    ...input.changeSet.stacks.map((s) => ({
+      ...s,
+      blocks: diffBlocks(s.name, base.stacks.get(s.name), head.stacks.get(s.name)),
+    })),
+    ...standIns,
+  ].sort((a, b) => a.name.localeCompare(b.name));
+  const changeSet = { ...input.changeSet, stacks };
+  return {
+    ...input,
+    changeSet,
+    domain: domainDeltas(changeSet),
+    blast: blastRadius(changeSet, head, base),
+    sourceNote: [
+      input.sourceNote,
+      standIns.length > 0 &&
+        `predicted from the synth diff for ${standIns.map((s) => s.name).join(', ')} (plan failed or stack removed)`,
+    ]
+      .filter(Boolean)
+      .join('; '),
+  };
 }
