@@ -147,7 +147,12 @@ async function main(): Promise<void> {
     }
     figures.push(`deploy of the base: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
-    for (const scenario of SCENARIOS) {
+    // `npm run test:review-e2e -- <scenario>...` runs only those scenarios.
+    const only = process.argv.slice(2);
+    const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
+    if (unknown.length > 0)
+      throw new Error(`unknown scenarios ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
       t0 = Date.now();
       const file = join(WORK, `${scenario.name}.yaml`);
       writeFileSync(file, configText(scenario.edits));
