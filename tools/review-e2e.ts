@@ -191,9 +191,9 @@ async function main(): Promise<void> {
       );
       console.log(`\n=== ${scenario.name} (${seconds.toFixed(0)} s; planned ${planned.join(', ') || 'nothing'})`);
       console.log(screen);
-      if (!scenario.expect.test(screen))
+      if (!scenario.expect.test(screen)) {
         failures.push(`${scenario.name}: the first screen does not match ${scenario.expect}`);
-      failures.push(`${scenario.name}: the first screen does not match ${scenario.expect}`);
+      }
     }
   } finally {
     await emulator.stop();
