@@ -32,21 +32,20 @@ export interface ScalableUnitSlot {
 }
 
 /**
- * Lays out a hall's SUs: tenants take contiguous runs in config order, the rest are spare.
- * Appending a tenant or growing the last one never renumbers an existing SU.
+ * Lays out a hall's SUs from the explicit placement of each allocation (config/placement.ts);
+ * SUs no allocation names are the hall's spare pool. Tenant order in the file plays no part.
  */
 export function scalableUnitSlots(cluster: ClusterConfig, hall: HallConfig): ScalableUnitSlot[] {
-  const slots: ScalableUnitSlot[] = [];
+  const owner = new Map<number, string>();
   for (const tenant of cluster.tenants) {
     for (const allocation of tenant.allocations) {
       if (allocation.hall !== hall.id) continue;
-      for (let i = 0; i < allocation.scalableUnits; i += 1) {
-        slots.push({ index: slots.length, hallId: hall.id, tenantId: tenant.id });
-      }
+      for (let i = 0; i < allocation.scalableUnits; i += 1) owner.set(allocation.firstUnit + i, tenant.id);
     }
   }
-  while (slots.length < hall.scalableUnits) {
-    slots.push({ index: slots.length, hallId: hall.id, tenantId: undefined });
+  const slots: ScalableUnitSlot[] = [];
+  for (let index = 0; index < hall.scalableUnits; index += 1) {
+    slots.push({ index, hallId: hall.id, tenantId: owner.get(index) });
   }
   return slots;
 }

@@ -7,6 +7,7 @@ import { checkFabricRules } from './fabric-rules';
 import { checkClusterRules, checkEnvironmentRules } from './rules';
 import { checkPowerRules, powerSchema } from './power';
 import { checkCoolingRules, coolingSchema } from './cooling';
+import { checkPlacementRules } from './placement';
 
 // Ids end up in stack names, resource names and tags, so they stay DNS-label shaped.
 const slug = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
@@ -212,6 +213,14 @@ export const DATA_CLASSIFICATIONS = ['internal', 'confidential', 'restricted'] a
 
 export const allocationSchema = z.strictObject({
   hall: slug,
+  // Explicit placement: the SUs are su-<firstUnit> onwards in the hall, whatever the tenant order.
+  firstUnit: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe(
+      'Index of the first SU of this allocation in the hall (su-000 is 0); the run is firstUnit..firstUnit+scalableUnits-1',
+    ),
   scalableUnits: positiveInt,
 });
 
@@ -283,6 +292,7 @@ export const configSchema = z
       ]) {
         ctx.addIssue({ code: 'custom', ...problem });
       }
+      for (const problem of checkPlacementRules(cluster, path)) ctx.addIssue({ code: 'custom', ...problem });
     });
   });
 

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ColossusError } from '../config/errors';
 import { parseTarget } from '../config/target';
 import { PLAN_DIR, PLAN_INDEX, type PlanIndex } from './review/plan-json';
+import { currentCommit, synthHash } from './review/provenance';
 import { readStacks, type SynthesizedStack } from './synth-environment';
 import { PROJECT_ROOT, mapWarmFirst, parseJobs, run, terraformBinary, terraformEnv, terraformSetup } from './terraform';
 
@@ -175,6 +176,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const synthesized = opts.synthesized ? readStacks(outdir) : await synthesize(environment, target.kind, outdir);
   const stacks = pick(synthesized, wanted, environment);
+  // Hashed before terraform touches the folder: the review checks plans against it.
+  const provenance = { commit: currentCommit(PROJECT_ROOT), synthHash: synthHash(outdir) };
   console.log(
     `synthesized in ${((Date.now() - t0) / 1000).toFixed(1)} s; planning ${stacks.length} stacks, ${jobs} at a time`,
   );
@@ -207,6 +210,7 @@ async function main(): Promise<void> {
   const index: PlanIndex = {
     environment,
     target: target.kind,
+    ...provenance,
     stacks: outcomes.map((o) => ({
       name: o.name,
       ok: o.ok,

@@ -17,6 +17,7 @@ function main(): void {
     .option('--base <dir>', 'synth output of the base (the target branch)')
     .option('--head <dir>', 'synth output of the head (the pull request)')
     .option('--plan <dir>', 'output of `npm run plan` (a synth output holding plans/), or a folder of plan JSON files')
+    .option('--synth <dir>', 'with --plan: the synth output the plans must have come from (refused otherwise)')
     .option('--json', 'write JSON instead of Markdown')
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--max-chars <n>', `Markdown size limit (GitHub comments hold ${GITHUB_COMMENT_LIMIT})`)
@@ -26,6 +27,7 @@ function main(): void {
     base?: string;
     head?: string;
     plan?: string;
+    synth?: string;
     json?: boolean;
     out?: string;
     maxChars?: string;
@@ -48,7 +50,12 @@ function main(): void {
       `--max-chars: must be a whole number of at least 2000 (got ${opts.maxChars})`,
     ]);
   }
-  const input = opts.plan ? reviewFromPlan(opts.plan) : reviewFromSynth(opts.base as string, opts.head as string);
+  if (opts.synth && !opts.plan) {
+    throw new ColossusError('conflicting options', ['--synth <dir> checks plans: give it with --plan <dir>']);
+  }
+  const input = opts.plan
+    ? reviewFromPlan(opts.plan, opts.synth)
+    : reviewFromSynth(opts.base as string, opts.head as string);
   const status = (input.failed?.length ?? 0) > 0 ? EXIT_ERROR : exitStatus(input.changeSet);
   const text = opts.json ? jsonReview(input, status) : renderMarkdown(input, maxChars ? { maxChars } : {});
   if (opts.out) writeFileSync(opts.out, text);

@@ -37,7 +37,7 @@ function addSecondTenant(doc: Doc, cidr: string): void {
     id: 'lab-second',
     displayName: 'Second lab',
     cidr,
-    allocations: [{ hall: 'hall-a', scalableUnits: 1 }],
+    allocations: [{ hall: 'hall-a', firstUnit: 2, scalableUnits: 1 }],
     contractedGpus: 8,
     dataClassification: 'internal',
   });

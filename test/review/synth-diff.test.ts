@@ -53,8 +53,11 @@ describe('add one scalable unit to a tenant (the spare SU of hall-a goes to it)'
     markdown = renderMarkdown(review);
   });
 
-  test('says so in its first lines', () => {
-    const firstLines = markdown.split('\n').slice(0, 5).join('\n');
+  test('says so in its first lines, the move from the spare pool first', () => {
+    const firstLines = markdown.split('\n').slice(0, 10).join('\n');
+    expect(firstLines).toContain(
+      `capacity move: ${c1.id} / ${c1.halls[0]!.id} / \`su-00${allocated}\` moves from the spare pool to tenant \`${tenant.id}\` (${tenant.dataClassification}), ${gpusPerSu(c1)} GPUs`,
+    );
     expect(firstLines).toContain(
       `tenant \`${tenant.id}\` gains 1 scalable unit (+${gpusPerSu(c1)} GPUs) in ${c1.id} / ${c1.halls[0]!.id}`,
     );

@@ -9,7 +9,7 @@ import { configFromYaml } from '../helpers/synth';
 interface RawTenant {
   id: string;
   cidr: string;
-  allocations: { hall: string; scalableUnits: number }[];
+  allocations: { hall: string; firstUnit: number; scalableUnits: number }[];
   [key: string]: unknown;
 }
 interface RawConfig {
@@ -94,7 +94,7 @@ describe('tenant config rules', () => {
         fabricCidr: '10.17.1.0/24',
       } as never);
       cluster.tenants[0]!.cidr = '10.24.0.0/26';
-      cluster.tenants[0]!.allocations.push({ hall: 'hall-b', scalableUnits: 1 });
+      cluster.tenants[0]!.allocations.push({ hall: 'hall-b', firstUnit: 0, scalableUnits: 1 });
     });
     expect(problems).toContain(
       'clusters[colossus-2].tenants[lab-delta].cidr: a hall of colossus-2 holds up to 2 SUs of 18 nodes, so each tenant subnet is a /26; 10.24.0.0/26 holds 1 of them but the tenant has SUs in 2 halls (hall-a, hall-b); the tenant CIDR must hold one subnet per hall the tenant has SUs in',
@@ -110,7 +110,7 @@ describe('tenant address plan', () => {
       halls: halls.map((scalableUnits, i) => ({ id: `hall-${i}`, scalableUnits })),
     }) as unknown as ClusterConfig;
   const tenant = (cidr: string, halls: string[]) =>
-    ({ id: 't', cidr, allocations: halls.map((hall) => ({ hall, scalableUnits: 1 })) }) as never;
+    ({ id: 't', cidr, allocations: halls.map((hall) => ({ hall, firstUnit: 0, scalableUnits: 1 })) }) as never;
 
   it('sizes every subnet for the largest hall, plus the addresses AWS reserves', () => {
     // 98 SUs x 64 nodes = 6,272 nodes + 5 reserved: a /19 (8,192).

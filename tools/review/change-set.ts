@@ -3,6 +3,7 @@
  * (tools/review/plan-json.ts) or two synth outputs (tools/review/synth-diff.ts).
  * Values in it are already masked: nothing sensitive reaches a renderer.
  */
+import type { BlockChange } from './blocks';
 
 /** What happens to one resource. A replacement destroys the old object. */
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'read' | 'no-op';
@@ -40,6 +41,8 @@ export interface ResourceChange {
   readonly replaceOrder?: 'delete-then-create' | 'create-then-delete';
   /** Plain-words reason for a destroy or replacement, when one is known. */
   readonly reason?: string;
+  /** For a replacement that follows from another: the replaced resource it references. */
+  readonly causedBy?: string;
   /** Attributes that force the replacement (plan replace_paths, or predicted). */
   readonly forcingAttributes: readonly string[];
   readonly attributes: readonly AttributeChange[];
@@ -62,6 +65,8 @@ export interface StackChange {
   /** Stack present on one side only (synth diff). */
   readonly status: 'changed' | 'added' | 'removed';
   readonly changes: readonly ResourceChange[];
+  /** Non-resource blocks that changed (synth diff only; blocks.ts). */
+  readonly blocks?: readonly BlockChange[];
 }
 
 export interface ChangeSet {

@@ -1,5 +1,6 @@
 import { INSTANCE_TYPES } from '../../config/instance-types';
 import { UNKNOWN, type ChangeSet, type ResourceChange } from './change-set';
+import { capacityMoves, collect, unitGpus, type CapacityMove } from './moves';
 
 /**
  * What a change means for the clusters: GPUs and scalable units per tenant and hall (from
@@ -53,6 +54,8 @@ export interface AlarmChange {
 }
 
 export interface DomainDeltas {
+  /** SUs handed from one tenant (or the spare pool) to another: the review's first lines. */
+  readonly moves: readonly CapacityMove[];
   readonly capacity: readonly CapacityRow[];
   readonly reservations: readonly ReservationChange[];
   readonly alarms: readonly AlarmChange[];
@@ -145,6 +148,39 @@ export function capacityRows(changes: readonly ResourceChange[]): CapacityRow[] 
       if (facts.gpus === null) r.unknown = true;
     }
   }
+  // Stacks without reservations (an emulator gap) are counted from their SUs' launch templates
+  // and auto scaling groups instead.
+  const withReservations = new Set(changes.filter((c) => c.type === RESERVATION).map((c) => c.stack));
+  const rest = changes.filter((c) => !withReservations.has(c.stack));
+  const sides = [
+    [collect(rest, (c) => c.before), 'before'],
+    [
+      collect(
+        rest.filter((c) => c.action !== 'delete' && c.action !== 'forget'),
+        (c) => c.after,
+      ),
+      'after',
+    ],
+  ] as const;
+  for (const [units, side] of sides) {
+    for (const [key, facts] of units) {
+      const stack = key.split('\u0000')[0] ?? '';
+      const r = row({
+        cluster: facts.cluster ?? stack,
+        hall: facts.hall ?? '(no hall tag)',
+        tenant: facts.tenant ?? '(no tenant tag)',
+      } as ReservationFacts);
+      const gpus = unitGpus(facts);
+      if (side === 'before') {
+        r.unitsBefore += 1;
+        r.gpusBefore += gpus ?? 0;
+      } else {
+        r.unitsAfter += 1;
+        r.gpusAfter += gpus ?? 0;
+        if (gpus === null) r.unknown = true;
+      }
+    }
+  }
   return [...rows.values()].sort(
     (a, b) => a.cluster.localeCompare(b.cluster) || a.hall.localeCompare(b.hall) || a.tenant.localeCompare(b.tenant),
   );
@@ -164,6 +200,7 @@ export function domainDeltas(changeSet: ChangeSet): DomainDeltas {
   const all = changeSet.stacks.flatMap((s) => s.changes);
   const changed = all.filter((c) => c.mode === 'managed' && c.action !== 'no-op' && c.action !== 'read');
   return {
+    moves: capacityMoves(changeSet),
     capacity: capacityRows(all),
     reservations: changed
       .filter((c) => holdsCapacity(c))

@@ -1,5 +1,7 @@
 import {
+  ACTION_ORDER,
   SENSITIVE,
+  UNKNOWN,
   countActions,
   totalCounts,
   visibleChanges,
@@ -9,6 +11,8 @@ import {
 } from './change-set';
 import { changedCapacity, UNALLOCATED, type CapacityRow, type DomainDeltas, type ReservationFacts } from './domain';
 import type { Available, ClusterHeadroom, ComplianceSummary, SideReports } from './reports';
+import { topWarnings } from './warnings';
+import type { BlastEntry } from './blast-radius';
 
 /**
  * The review as Markdown, for a pull-request comment: the headline and what needs a
@@ -23,12 +27,16 @@ export const COMMENT_MARKER = '<!-- colossus-plan-review -->';
 export interface ReviewInput {
   readonly changeSet: ChangeSet;
   readonly domain: DomainDeltas;
+  /** Cross-stack readers of changed exports (absent when no synth output was given). */
+  readonly blast?: readonly BlastEntry[];
   /** Side reports: base is absent for a plan review. */
   readonly reports: { readonly base?: SideReports; readonly head: SideReports };
   /** Stacks whose plan failed. */
   readonly failed?: readonly { name: string; error: string }[];
   /** What produced the input, for the source line. */
   readonly sourceNote?: string;
+  /** Offline plans against empty state: they prove the stacks plan, and review no change. */
+  readonly creationOnly?: boolean;
 }
 
 export interface RenderOptions {
@@ -86,14 +94,23 @@ function headline(input: ReviewInput, counts: ActionCounts): string[] {
   const { changeSet } = input;
   const source =
     changeSet.source === 'plan'
-      ? `Terraform plan${input.sourceNote ? ` (${input.sourceNote})` : ''}`
+      ? `${input.creationOnly ? 'offline Terraform plan against empty state' : 'Terraform plan'}${input.sourceNote ? ` (${input.sourceNote})` : ''}`
       : 'diff of the synthesized base and head (no cloud access; replacements are predicted, a plan is authoritative)';
   const sentences = capacitySentences(input.domain.capacity);
   const destroyed = counts.delete + counts.replace;
   const lines = [
     COMMENT_MARKER,
-    `## Plan review: ${code(changeSet.environment)}`,
+    input.creationOnly
+      ? `## Plan check (creation only, no state): ${code(changeSet.environment)}`
+      : `## Plan review: ${code(changeSet.environment)}`,
     '',
+    ...(input.creationOnly
+      ? [
+          '> **Not a review of changes.** These plans ran offline against empty state: every resource is a create and nothing can be destroyed. They prove the stacks plan at all; review a change with a synth diff (`--base`/`--head`) or plans against deployed state (`--target emulator` or `aws`).',
+          '',
+        ]
+      : []),
+    ...warningLines(input),
     sentences.length > 0
       ? `**Capacity:** ${sentences.slice(0, 4).join('; ')}${sentences.length > 4 ? `; and ${sentences.length - 4} more (table below)` : ''}.`
       : '**Capacity:** no change to GPUs or scalable units.',
@@ -110,10 +127,113 @@ function headline(input: ReviewInput, counts: ActionCounts): string[] {
   return lines;
 }
 
+/** The first screen: every dangerous change, one line each, before anything else. */
+export function warningLines(input: ReviewInput): string[] {
+  const warnings = topWarnings(input);
+  if (warnings.length === 0) return [];
+  const shown = warnings.slice(0, 25);
+  return [
+    `**:rotating_light: Read first (${plural(warnings.length, 'warning')}):**`,
+    '',
+    ...shown.map((w) => `- ${w.text}`),
+    ...(warnings.length > shown.length ? [`- … and ${int(warnings.length - shown.length)} more (JSON review)`] : []),
+    '',
+  ];
+}
+
+/** Non-resource blocks that changed: backend, providers, data sources, outputs, locals, moved/import/removed. */
+function blocksSection(changeSet: ChangeSet, budget: number): string[] {
+  const changed = changeSet.stacks.filter((s) => s.status === 'changed').flatMap((s) => s.blocks ?? []);
+  if (changed.length === 0) return [];
+  const items = changed.map(
+    (b) =>
+      `- ${b.action === 'create' ? 'added' : b.action === 'delete' ? '**removed**' : 'changed'} ${b.kind} ${code(b.address)} in ${code(b.stack)}${
+        b.action === 'update'
+          ? `: ${b.attributes
+              .slice(0, 4)
+              .map((a) => attributeLine(a))
+              .join(', ')}${b.attributes.length > 4 ? `, and ${b.attributes.length - 4} more` : ''}`
+          : ''
+      }`,
+  );
+  return ['', `### Other blocks changed (${int(items.length)})`, '', ...fitItems(items, budget)];
+}
+
+function blastSection(blast: readonly BlastEntry[] | undefined, budget: number): string[] {
+  // Unresolved remote states are warnings on the first screen; here only what has readers.
+  const shown = (blast ?? []).filter((b) => b.action !== 'read');
+  if (shown.length === 0) return [];
+  const items = shown.map((b) => {
+    const verb = b.action === 'replace' ? '**replaced**' : b.action === 'delete' ? '**destroyed**' : 'changed';
+    const readers = b.readers
+      .slice(0, 5)
+      .map((r) => `${code(r.address)} in ${code(r.stack)} (${r.attribute})${r.releasedInPlan ? ', replaced too' : ''}`)
+      .join('; ');
+    const more = b.readers.length > 5 ? `; and ${int(b.readers.length - 5)} more` : '';
+    return `- ${verb} ${code(b.address)} in ${code(b.stack)}, exported as ${b.outputs.map(code).join(', ')}, is read by ${readers}${more}: they change at their next plan${b.blocked ? `\n  - :no_entry: **blocked**: ${b.blocked}` : ''}`;
+  });
+  return ['', `### Blast radius across stacks (${int(items.length)})`, '', ...fitItems(items, budget)];
+}
+
+/**
+ * Destroys and replacements by cause: first what changes on its own (its own argument forces
+ * the replacement, it was removed or renamed), then what follows from it, in dependency order.
+ */
+export function byCause(changes: readonly ResourceChange[]): ResourceChange[] {
+  const depth = new Map<string, number>();
+  const key = (c: ResourceChange) => `${c.stack}\u0000${c.address}`;
+  const byAddress = new Map(changes.map((c) => [key(c), c]));
+  const own = (c: ResourceChange): boolean => {
+    if (c.action !== 'replace' || c.previousAddress) return true;
+    if (c.causedBy) return false;
+    const forcing = c.attributes.filter((a) => a.forcesReplacement);
+    // A forcing value known only after apply comes from another resource being replaced.
+    return forcing.length === 0 || forcing.some((a) => a.after !== UNKNOWN);
+  };
+  const depthOf = (c: ResourceChange, seen = new Set<string>()): number => {
+    const k = key(c);
+    const known = depth.get(k);
+    if (known !== undefined) return known;
+    let d: number;
+    if (own(c)) d = 0;
+    else {
+      const cause = c.causedBy ? byAddress.get(`${c.stack}\u0000${c.causedBy}`) : undefined;
+      d = cause && !seen.has(k) ? depthOf(cause, new Set([...seen, k])) + 1 : 1;
+    }
+    depth.set(k, d);
+    return d;
+  };
+  // Among root causes, the one more changes follow from comes first (the VPC before its routes).
+  const followers = new Map<string, number>();
+  for (const c of changes) {
+    const seen = new Set<string>();
+    for (let cause = c.causedBy; cause && !seen.has(cause);) {
+      seen.add(cause);
+      const k = `${c.stack}\u0000${cause}`;
+      followers.set(k, (followers.get(k) ?? 0) + 1);
+      cause = byAddress.get(k)?.causedBy;
+    }
+  }
+  const led = (c: ResourceChange) => followers.get(key(c)) ?? 0;
+  return [...changes].sort(
+    (a, b) =>
+      depthOf(a) - depthOf(b) ||
+      led(b) - led(a) ||
+      ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action) ||
+      a.stack.localeCompare(b.stack) ||
+      a.address.localeCompare(b.address),
+  );
+}
+
 function stackTable(changeSet: ChangeSet): string[] {
   const rows = changeSet.stacks
     .map((s) => ({ s, c: countActions(s.changes) }))
-    .filter(({ s, c }) => s.status !== 'changed' || c.create + c.update + c.replace + c.delete + c.forget > 0);
+    .filter(
+      ({ s, c }) =>
+        s.status !== 'changed' ||
+        c.create + c.update + c.replace + c.delete + c.forget > 0 ||
+        (s.blocks ?? []).length > 0,
+    );
   if (rows.length === 0) return ['', 'No stack changes.'];
   const total = totalCounts(changeSet);
   const status = (s: ChangeSet['stacks'][number]) =>
@@ -355,7 +475,7 @@ function fullListEntry(c: ResourceChange): string {
   return lines.join('\n');
 }
 
-function fullList(changeSet: ChangeSet, budget: number, hint: string): string[] {
+function fullList(changeSet: ChangeSet, budget: number, hint: string, limit: number): string[] {
   const entries = changeSet.stacks.flatMap((s) => {
     const changes = visibleChanges(s.changes);
     return changes.length === 0 ? [] : [`# ${s.name}`, ...changes.map(fullListEntry)];
@@ -382,7 +502,7 @@ function fullList(changeSet: ChangeSet, budget: number, hint: string): string[] 
     ...(truncated
       ? [
           '',
-          `> **Truncated:** ${int(shown)} of ${int(count)} changes shown, to stay under GitHub's ${int(GITHUB_COMMENT_LIMIT)}-character comment limit. ${hint}`,
+          `> **Truncated:** ${int(shown)} of ${int(count)} changes shown, to keep this review within its limit of ${int(limit)} characters (GitHub comments hold ${int(GITHUB_COMMENT_LIMIT)}). ${hint}`,
         ]
       : []),
   ];
@@ -405,11 +525,13 @@ export function renderMarkdown(input: ReviewInput, options: RenderOptions = {}):
           `### :warning: Destroys and replacements (${int(destructive.length)})`,
           '',
           ...fitItems(
-            destructive.map((c) => destructiveLine(c).join('\n')),
+            byCause(destructive).map((c) => destructiveLine(c).join('\n')),
             share * 2,
           ),
         ]
       : []),
+    ...blastSection(input.blast, share),
+    ...blocksSection(input.changeSet, share),
     ...capacitySection(input.domain),
     ...reservationsSection(input.domain, share),
     ...alarmsSection(input.domain, share),
@@ -418,9 +540,9 @@ export function renderMarkdown(input: ReviewInput, options: RenderOptions = {}):
     ...isolationSection(input.reports.base, input.reports.head),
   ].join('\n');
   const body = `${top}\n${sections}`;
-  const list = fullList(input.changeSet, maxChars - body.length - 2, hint).join('\n');
+  const list = fullList(input.changeSet, maxChars - body.length - 2, hint, maxChars).join('\n');
   const review = `${body}\n${list}\n`;
   return review.length <= maxChars
     ? review
-    : `${review.slice(0, maxChars - 80)}\n\n> **Truncated** to fit the comment limit.\n`;
+    : `${review.slice(0, maxChars - 120)}\n\n> **Truncated** to the limit of ${int(maxChars)} characters used for this review.\n`;
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { ColossusError } from '../../config/errors';
+import { checkPlansMatchSynth } from './provenance';
 import type { ChangeSet, ResourceChange, StackChange } from './change-set';
 import { pathText } from './change-set';
 import { attributeChanges, mask, withUnknowns } from './values';
@@ -50,6 +51,9 @@ type RawResourceChange = z.infer<typeof resourceChangeSchema>;
 export const planIndexSchema = z.object({
   environment: z.string(),
   target: z.string(),
+  /** The commit the synth was made from, and a hash of that synth output (provenance.ts). */
+  commit: z.string().optional(),
+  synthHash: z.string().optional(),
   stacks: z.array(
     z.object({
       name: z.string(),
@@ -190,13 +194,16 @@ export interface PlanRead {
   readonly synthDir?: string;
   /** Stacks whose plan failed, with the error. */
   readonly failed: readonly { name: string; error: string }[];
+  /** Where the plans ran (offline plans are creation-only, against empty state). */
+  readonly target?: string;
+  readonly commit?: string;
 }
 
 /**
  * Reads a plan folder: a synth output holding plans/, or the plans/ folder itself, or a
  * folder of <stack>.json plan files.
  */
-export function readPlanDir(dir: string): PlanRead {
+export function readPlanDir(dir: string, expectedSynth?: string): PlanRead {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ColossusError(`no plan folder at ${dir}`, [
       `${dir} does not exist or is not a folder; run \`npm run plan -- <env>\` first and pass its output folder`,
@@ -213,6 +220,9 @@ export function readPlanDir(dir: string): PlanRead {
     }
     index = parsed.data;
   }
+  // Plans are reviewed only beside the synth they came from: the one given, or the folder they sit in.
+  const against = expectedSynth ?? (synthDir && existsSync(join(synthDir, 'manifest.json')) ? synthDir : undefined);
+  if (expectedSynth || (against && index?.synthHash)) checkPlansMatchSynth(index, against as string, plansDir);
   const files = index
     ? index.stacks.filter((s) => s.ok).map((s) => ({ name: s.name, file: join(plansDir, s.file ?? `${s.name}.json`) }))
     : readdirSync(plansDir)
@@ -230,5 +240,7 @@ export function readPlanDir(dir: string): PlanRead {
     changeSet: { source: 'plan', environment, stacks },
     ...(synthDir && existsSync(join(synthDir, 'manifest.json')) ? { synthDir } : {}),
     failed: (index?.stacks ?? []).filter((s) => !s.ok).map((s) => ({ name: s.name, error: s.error ?? 'plan failed' })),
+    ...(index ? { target: index.target } : {}),
+    ...(index?.commit ? { commit: index.commit } : {}),
   };
 }

@@ -31,6 +31,11 @@ export interface ClusterHeadroom {
   readonly coolingMarginKw: number | null;
   /** Worst-case surviving GPUs minus contracted, per tenant. */
   readonly tenantHeadroomGpus: Readonly<Record<string, number>>;
+  /** Contracted GPUs per tenant (absent in reports written before it was read). */
+  readonly tenantContractedGpus?: Readonly<Record<string, number>>;
+  /** The load of one SU (kW) in the scenario of the least power / cooling margin. */
+  readonly powerUnitKw?: number | null;
+  readonly coolingUnitKw?: number | null;
 }
 
 export interface IsolationSummary {
@@ -97,15 +102,19 @@ export function readCompliance(outdir: string): Available<ReadonlyMap<string, Co
 interface ResilienceJson {
   cluster?: string;
   verdict?: string;
-  tenants?: { tenantId: string; worstHeadroomGpus: number }[];
-  scenarios?: { kind: string; impacts: { resource: string; marginKw: number }[] }[];
+  tenants?: { tenantId: string; worstHeadroomGpus: number; contractedGpus?: number }[];
+  scenarios?: { kind: string; impacts: { resource: string; marginKw: number; unitLoadKw?: number }[] }[];
+}
+
+function leastImpact(data: ResilienceJson, kind: string, resource: string) {
+  const impacts = (data.scenarios ?? [])
+    .filter((s) => s.kind === kind)
+    .flatMap((s) => s.impacts.filter((i) => i.resource === resource));
+  return impacts.length > 0 ? impacts.reduce((a, b) => (b.marginKw < a.marginKw ? b : a)) : undefined;
 }
 
 function leastMargin(data: ResilienceJson, kind: string, resource: string): number | null {
-  const margins = (data.scenarios ?? [])
-    .filter((s) => s.kind === kind)
-    .flatMap((s) => s.impacts.filter((i) => i.resource === resource).map((i) => i.marginKw));
-  return margins.length > 0 ? Math.min(...margins) : null;
+  return leastImpact(data, kind, resource)?.marginKw ?? null;
 }
 
 export function readResilience(outdir: string): Available<ReadonlyMap<string, ClusterHeadroom>> {
@@ -122,6 +131,13 @@ export function readResilience(outdir: string): Available<ReadonlyMap<string, Cl
         powerMarginKw: leastMargin(data, 'feed', 'power'),
         coolingMarginKw: leastMargin(data, 'cdu', 'cooling'),
         tenantHeadroomGpus: Object.fromEntries((data.tenants ?? []).map((t) => [t.tenantId, t.worstHeadroomGpus])),
+        tenantContractedGpus: Object.fromEntries(
+          (data.tenants ?? [])
+            .filter((t) => typeof t.contractedGpus === 'number')
+            .map((t) => [t.tenantId, t.contractedGpus as number]),
+        ),
+        powerUnitKw: leastImpact(data, 'feed', 'power')?.unitLoadKw ?? null,
+        coolingUnitKw: leastImpact(data, 'cdu', 'cooling')?.unitLoadKw ?? null,
       });
     }
     return byCluster;

@@ -3,6 +3,7 @@ import { UNKNOWN, type ChangeSet, type ResourceChange, type StackChange } from '
 import { forcesNew, topAttribute } from './force-new';
 import { defaultTags, type StackJson, type SynthOutput } from './synth-output';
 import { attributeChanges, mask } from './values';
+import { diffBlocks } from './blocks';
 
 /**
  * A change set from two synth outputs (base and head), with no cloud access: a resource-level
@@ -122,10 +123,18 @@ function diffStack(name: string, base: StackJson | undefined, head: StackJson | 
       });
       continue;
     }
-    const attributes = attributeChanges(
-      { raw: old.config, sensitive: false },
-      { raw: resource.config, sensitive: false },
-    );
+    const own = attributeChanges({ raw: old.config, sensitive: false }, { raw: resource.config, sensitive: false });
+    // Provider default tags reach every resource that takes tags: Terraform updates its tags_all.
+    const tagged = 'tags' in old.config || 'tags' in resource.config;
+    const attributes = [
+      ...own,
+      ...(tagged
+        ? attributeChanges(
+            { raw: { tags_all: old.tagsAll } as never, sensitive: false },
+            { raw: { tags_all: resource.tagsAll } as never, sensitive: false },
+          ).filter((a) => !own.some((o) => o.path === a.path.replace(/^tags_all/, 'tags')))
+        : []),
+    ];
     const forcing = [
       ...new Set(attributes.map((a) => topAttribute(a.path)).filter((a) => forcesNew(resource.type, a))),
     ];
@@ -157,6 +166,7 @@ function diffStack(name: string, base: StackJson | undefined, head: StackJson | 
     name,
     status: base && head ? 'changed' : head ? 'added' : 'removed',
     changes: [...changes.values()].sort((a, b) => a.address.localeCompare(b.address)),
+    blocks: diffBlocks(name, base, head),
   };
 }
 
@@ -185,6 +195,7 @@ function propagateReplacements(changes: Map<string, ResourceChange>, head: Reado
         ...(replace
           ? {
               replaceOrder: 'delete-then-create' as const,
+              causedBy: forcing[0]?.refs[0],
               reason: `it references ${forcing[0]?.refs[0]}, which is replaced, in ${forcing[0]?.attribute}, an attribute that cannot be updated in place`,
             }
           : {}),

@@ -8,6 +8,8 @@ export interface StackJson {
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
   readonly provider?: Record<string, readonly Record<string, unknown>[]>;
   readonly terraform?: Record<string, unknown>;
+  readonly output?: Record<string, Record<string, unknown>>;
+  readonly locals?: Record<string, unknown>;
 }
 
 export interface SynthOutput {
