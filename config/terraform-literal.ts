@@ -27,8 +27,13 @@ export const FREE_TEXT_FIELDS = {
   /** Reach the Terraform JSON, escaped by terraformLiteral. */
   escaped: ['clusters[].tenants[].displayName'],
   /**
-   * Never reach the Terraform JSON: read by the compliance pack only (a suppression path must
-   * also name an existing construct, whose ids cannot hold "$" or "%").
+   * Never reach the Terraform JSON: read by the compliance pack (a suppression path must also
+   * name an existing construct, whose ids cannot hold "$" or "%") or by the isolation proof.
    */
-  notInTerraform: ['compliance.suppressions[].path', 'compliance.suppressions[].reason'],
+  notInTerraform: [
+    'compliance.suppressions[].path',
+    'compliance.suppressions[].reason',
+    'isolation.allowedSharedServices[].reason',
+    'isolation.allowedSharedServices[].resource',
+  ],
 } as const;

@@ -67,6 +67,12 @@ function within(inner: string, outer: string): boolean {
   return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : `${outer}${sep}`);
 }
 
+/** The marker file's text for an environment's synth output. */
+export function synthMarker(environment: string): string {
+  const marker: Marker = { writtenBy: MARKER_TEXT, environment };
+  return `${JSON.stringify(marker, null, 2)}\n`;
+}
+
 function readMarker(dir: string): Marker | undefined {
   try {
     const marker = JSON.parse(readFileSync(join(dir, SYNTH_MARKER), 'utf8')) as Partial<Marker>;
@@ -187,8 +193,7 @@ export function startStaging(outdir: string, environment: string, pid = process.
   if (problem) throw unsafe(problem);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  const marker: Marker = { writtenBy: MARKER_TEXT, environment };
-  writeFileSync(join(staging, SYNTH_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+  writeFileSync(join(staging, SYNTH_MARKER), synthMarker(environment));
   return staging;
 }
 

@@ -119,8 +119,9 @@ describe('config text in the Terraform JSON', () => {
         'test.yaml',
       );
       const stack = buildStacks(Testing.app(), config, { kind: 'offline' }).find((s) => s.node.id === STACK)!;
-      // The offline layout of a synth: state beside the output folder, seeded empty as `npm run plan` does.
-      stackDir = join(dir, 'cdktf.out', 'stacks', STACK);
+      // The default layout of a synth (cdktf.out/<env>/stacks/<stack>, state in <project>/.state),
+      // seeded empty as `npm run plan` does.
+      stackDir = join(dir, 'cdktf.out', 'dev', 'stacks', STACK);
       mkdirSync(stackDir, { recursive: true });
       writeFileSync(join(stackDir, 'cdk.tf.json'), Testing.synth(stack));
       const { version } = await terraformSetup(env);

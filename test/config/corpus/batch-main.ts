@@ -52,6 +52,9 @@ async function run(): Promise<void> {
     process.exitCode = 0;
     const started = process.hrtime.bigint();
     let escaped: string | undefined;
+    // main.ts reads its own options from argv; each case runs it with none.
+    const argv = process.argv;
+    process.argv = [argv[0] ?? 'node', MAIN];
     try {
       delete require.cache[MAIN];
       // A fresh load of main.ts per case is the point: import() would cache it. main.ts exports
@@ -62,6 +65,7 @@ async function run(): Promise<void> {
     } catch (error) {
       escaped = error instanceof Error ? (error.stack ?? error.message) : String(error);
     } finally {
+      process.argv = argv;
       process.stdout.write = writeOut;
       process.stderr.write = writeErr;
     }

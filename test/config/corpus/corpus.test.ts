@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES, renderInput } from './cases';
 import type { BatchResult } from './batch-main';
+import { SYNTH_MARKER, synthMarker } from '../../../stacks/synth-output';
 
 /**
  * The bad-input corpus, run through the real entry point (main.ts) in two worker processes
@@ -14,7 +15,12 @@ import type { BatchResult } from './batch-main';
 const ROOT = join(__dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const WORKERS = 2;
-const PREVIOUS = { 'manifest.json': '{"previous":"synth"}', 'stacks/dev-x/cdk.tf.json': '{"keep":"me"}' };
+// A previous dev synth, marker included: synth would replace it, so it must survive every case.
+const PREVIOUS = {
+  'manifest.json': '{"previous":"synth"}',
+  'stacks/dev-x/cdk.tf.json': '{"keep":"me"}',
+  [SYNTH_MARKER]: synthMarker('dev'),
+};
 
 let dir: string;
 const results = new Map<string, BatchResult & { outdir: string; source: string }>();
