@@ -148,9 +148,9 @@ export function capacityRows(changes: readonly ResourceChange[]): CapacityRow[] 
       if (facts.gpus === null) r.unknown = true;
     }
   }
-  // Stacks without reservations (an emulator gap) are counted from their SUs' launch templates
-  // and auto scaling groups instead.
-  const withReservations = new Set(changes.filter((c) => c.type === RESERVATION).map((c) => c.stack));
+  // Stacks without reservations or Capacity Block groups (an emulator gap) are counted from their
+  // SUs' launch templates and auto scaling groups instead.
+  const withReservations = new Set(changes.filter((c) => holdsCapacity(c)).map((c) => c.stack));
   const rest = changes.filter((c) => !withReservations.has(c.stack));
   const sides = [
     [collect(rest, (c) => c.before), 'before'],

@@ -484,7 +484,7 @@ export const FAMILIES: Readonly<Record<string, readonly BadInputCase[]>> = {
           id: 'lab-aa',
           displayName: 'Lab A',
           cidr: '10.5.0.0/20',
-          allocations: [{ hall: 'bb', scalableUnits: 1 }],
+          allocations: [{ hall: 'bb', firstUnit: 0, scalableUnits: 1 }],
           contractedGpus: 16,
           dataClassification: 'internal',
         });
@@ -697,7 +697,7 @@ export const FAMILIES: Readonly<Record<string, readonly BadInputCase[]>> = {
           id: `lab-${String.fromCharCode(97 + i)}x`,
           displayName: `Lab ${i}`,
           cidr: `10.4.${i * 16}.0/20`,
-          allocations: [{ hall: 'hall-a', scalableUnits: 1 }],
+          allocations: [{ hall: 'hall-a', firstUnit: i, scalableUnits: 1 }],
           contractedGpus: 16,
           dataClassification: 'internal',
         }));
