@@ -51,6 +51,20 @@ export interface StackModel {
   readonly outputs: ReadonlyMap<string, unknown>;
   /** terraform_remote_state data source name to the stack whose state it reads. */
   readonly remoteStates: ReadonlyMap<string, string>;
+  /** Data sources by address, data.<type>.<name>, with their arguments. */
+  readonly data: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+}
+
+/** What config says a stack must hold: the units whose alarms and resources rules count. */
+export interface ExpectedUnits {
+  /** CDU ids whose alarms this stack must hold (monitoring stacks, per hall). */
+  readonly cdus?: readonly string[];
+  /** Power feed ids whose alarms this stack must hold (alerting stacks, per cluster). */
+  readonly feeds?: readonly string[];
+  /** Scalable units this stack must build (compute stacks, per hall), as their count. */
+  readonly scalableUnits?: number;
+  /** Tenant ids whose boundary this stack must build (tenancy stacks). */
+  readonly tenants?: readonly string[];
 }
 
 /** What a check looked at: the attribute path and the value it found. */
@@ -73,6 +87,8 @@ export interface RuleContext {
   readonly tenants: ReadonlyMap<string, string>;
   /** Other stacks of the environment already evaluated, to follow remote state references. */
   readonly stack?: (name: string) => StackModel | undefined;
+  /** The units config expects in a stack; undefined where no config is known (unit tests of single rules). */
+  readonly expected?: (stackName: string) => ExpectedUnits | undefined;
 }
 
 export interface Controls {

@@ -21,6 +21,8 @@ const tlsPolicy = JSON.stringify({
     },
   ],
 });
+const scoped = (action: string | string[], resource: string) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 const lt = (extra: Record<string, unknown>) => ({
   aws_launch_template: {
     lt: { name: 'lt', metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 }, ...extra },
@@ -261,6 +263,7 @@ const CASES: Record<string, Case> = {
           permissions_boundary: ref('aws_iam_policy', 'b', 'arn'),
         },
       },
+      aws_iam_policy: { b: { policy: scoped('s3:GetObject', 'arn:aws:s3:::data/*') } },
     },
   },
   'CLX-IAM-003': {
@@ -284,6 +287,55 @@ const CASES: Record<string, Case> = {
         },
       },
     },
+  },
+  'CLX-IAM-007': {
+    bad: { aws_iam_policy: { p: { policy: scoped('iam:*', 'arn:aws:iam::111111111111:role/x') } } },
+    good: { aws_iam_policy: { p: { policy: scoped('iam:GetRole', 'arn:aws:iam::111111111111:role/x') } } },
+  },
+  'CLX-IAM-008': {
+    bad: { aws_iam_role_policy: { p: { role: 'r', policy: scoped('s3:GetObject', '*') } } },
+    good: { aws_iam_role_policy: { p: { role: 'r', policy: scoped('sts:GetCallerIdentity', '*') } } },
+  },
+  'CLX-IAM-009': {
+    bad: {
+      aws_iam_policy: {
+        p: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] }) },
+      },
+    },
+    good: {
+      aws_iam_policy: {
+        p: { policy: JSON.stringify({ Statement: [{ Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }] }) },
+      },
+    },
+  },
+  'CLX-IAM-010': {
+    bad: {
+      aws_iam_policy: {
+        p: { policy: scoped(['iam:PassRole', 'ec2:RunInstances'], 'arn:aws:iam::111111111111:role/x') },
+      },
+    },
+    good: { aws_iam_policy: { p: { policy: scoped(['iam:GetRole'], 'arn:aws:iam::111111111111:role/x') } } },
+  },
+  'CLX-IAM-011': {
+    bad: { aws_iam_role: { r: { name: 'r', assume_role_policy: '{}' } } },
+    good: {
+      aws_iam_role: {
+        r: { name: 'r', assume_role_policy: '{}', permissions_boundary: 'arn:aws:iam::111111111111:policy/b' },
+      },
+    },
+  },
+  'CLX-IAM-012': {
+    bad: {
+      aws_s3_bucket_policy: {
+        p: {
+          bucket: 'data',
+          policy: JSON.stringify({
+            Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }],
+          }),
+        },
+      },
+    },
+    good: { aws_s3_bucket_policy: { p: { bucket: 'data', policy: tlsPolicy } } },
   },
   'CLX-IAM-004': {
     bad: {
