@@ -141,3 +141,16 @@ export function customerManagedKey(stack: StackModel, value: unknown, context: R
     return { ok: true, resolved: value };
   return { ok: false, resolved: value, why: 'not a KMS key ARN, key id, alias or key reference' };
 }
+
+/**
+ * The resource of a given type that configures a bucket: its `bucket` argument refers to the
+ * bucket, or names it literally (the bucket's own `bucket` argument).
+ */
+export function bucketConfig(stack: StackModel, type: string, bucket: Resource): Resource | undefined {
+  const name = bucket.attrs.bucket;
+  return ofType(stack, type).find(
+    (r) =>
+      referencedResources(stack, r.attrs.bucket).includes(bucket) ||
+      (typeof name === 'string' && !name.includes('${') && r.attrs.bucket === name),
+  );
+}

@@ -10,6 +10,7 @@ import { MonitoringStack } from './monitoring-stack';
 import { planStacks, stackName } from './sharding';
 import { BootstrapStack } from './bootstrap-stack';
 import { complianceAspectFor } from '../policy/from-config';
+import { expectedUnits } from '../policy/expected-units';
 import { ColossusStack } from './colossus-stack';
 import { checkTargetRules } from '../config/rules';
 import { ColossusError } from '../config/errors';
@@ -30,7 +31,7 @@ export function buildStacks(
   }
   // Every stack gets these; spread them first in each case below.
   const common = { config, target };
-  const compliance = complianceAspectFor(config);
+  const compliance = complianceAspectFor(config).expect(expectedUnits(config));
   const stacks = planStacks(config).map((plan): TerraformStack => {
     switch (plan.layer) {
       case 'bootstrap':

@@ -423,4 +423,27 @@ export const iamRules: Rule[] = [
         return { value: open.length ? open.map(SID) : 'no open Allow', ok: open.length === 0 };
       }),
   },
+  {
+    id: 'CLX-IAM-013',
+    title: 'Every tenant the config declares has its own role, bounded by a permission boundary',
+    severity: 'error',
+    rationale:
+      'Tenant access runs through the tenant role; a tenant without one (or without its boundary) is not isolated by IAM.',
+    controls: { cis: [], nist: ['AC-2', 'AC-6', 'AC-4'] },
+    checkov: [],
+    check: (stack, context) =>
+      (context.expected?.(stack.name)?.tenants ?? []).map((tenant) => {
+        const role = ofType(stack, 'aws_iam_role').find((r) => r.effectiveTags.tenant === tenant);
+        const boundary = role ? referencedResources(stack, role.attrs.permissions_boundary)[0] : undefined;
+        return check(
+          { address: role?.address ?? `tenant:${tenant}`, path: role?.path ?? stack.name },
+          'aws_iam_role (tags.tenant) / permissions_boundary',
+          { tenant, role: role?.address ?? null, boundary: boundary?.address ?? null },
+          role !== undefined && boundary?.type === 'aws_iam_policy',
+          role
+            ? `the role of tenant ${tenant} has no boundary policy of this stack`
+            : `no role tagged tenant=${tenant}`,
+        );
+      }),
+  },
 ];

@@ -38,7 +38,7 @@ const alarm = (name: string, metric: string, dims: Record<string, string>, extra
   alarm_actions: [ref('aws_sns_topic', 't', 'arn')],
   ...extra,
 });
-const topic = { aws_sns_topic: { t: { name: 't', kms_master_key_id: KEY } } };
+const topic = { aws_sns_topic: { t: { name: 't', kms_master_key_id: KEY } }, aws_kms_key: { k: goodKey } };
 const cduAlarms = (metrics: string[]) =>
   Object.fromEntries(
     metrics.map((m) => [`cdu-1-${m}`, alarm(`hall-a cdu-1 ${m}`, m, { Cluster: 'c', Hall: 'a', Cdu: 'cdu-1' })]),
@@ -79,7 +79,7 @@ const CASES: Record<string, Case> = {
   },
   'CLX-ENC-004': {
     bad: { aws_sns_topic: { t: { name: 't', kms_master_key_id: 'alias/aws/sns' } } },
-    good: { aws_sns_topic: { t: { name: 't', kms_master_key_id: KEY } } },
+    good: { aws_sns_topic: { t: { name: 't', kms_master_key_id: KEY } }, aws_kms_key: { k: goodKey } },
   },
   'CLX-ENC-005': {
     bad: {
@@ -89,6 +89,7 @@ const CASES: Record<string, Case> = {
       },
     },
     good: {
+      aws_kms_key: { k: goodKey },
       aws_s3_bucket: bucket(),
       aws_s3_bucket_server_side_encryption_configuration: {
         e: {
@@ -100,7 +101,7 @@ const CASES: Record<string, Case> = {
   },
   'CLX-ENC-006': {
     bad: { aws_cloudwatch_log_group: { g: { name: 'g' } } },
-    good: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } } },
+    good: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } }, aws_kms_key: { k: goodKey } },
   },
   'CLX-ENC-007': {
     bad: lt({ block_device_mappings: [{ device_name: '/dev/xvda', ebs: { volume_size: 10, encrypted: 'false' } }] }),
@@ -120,7 +121,7 @@ const CASES: Record<string, Case> = {
     bad: {
       aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: 'arn:aws:kms:us-east-1:111111111111:alias/aws/logs' } },
     },
-    good: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } } },
+    good: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } }, aws_kms_key: { k: goodKey } },
   },
   'CLX-NET-001': {
     bad: {
@@ -337,6 +338,29 @@ const CASES: Record<string, Case> = {
     },
     good: { aws_s3_bucket_policy: { p: { bucket: 'data', policy: tlsPolicy } } },
   },
+  'CLX-IAM-013': {
+    bad: { aws_iam_role: { r: { name: 'r', assume_role_policy: '{}', tags: { tenant: 'lab-beta' } } } },
+    good: {
+      aws_iam_role: {
+        r: {
+          name: 'r',
+          assume_role_policy: '{}',
+          tags: { tenant: 'lab-alpha' },
+          permissions_boundary: ref('aws_iam_policy', 'b', 'arn'),
+        },
+      },
+      aws_iam_policy: { b: { policy: scoped('s3:GetObject', 'arn:aws:s3:::data/*') } },
+    },
+    context: { tenants: new Map(), expected: () => ({ tenants: ['lab-alpha'] }) },
+  },
+  'CLX-MON-006': {
+    bad: { aws_ec2_capacity_reservation: { c: {} }, aws_autoscaling_group: { a: { tag: [] } } },
+    good: {
+      aws_ec2_capacity_reservation: { c: {}, d: {} },
+      aws_autoscaling_group: { a: { tag: [] }, b: { tag: [] } },
+    },
+    context: { tenants: new Map(), expected: () => ({ scalableUnits: 2 }) },
+  },
   'CLX-IAM-004': {
     bad: {
       aws_iam_role: {
@@ -545,7 +569,7 @@ describe('the rule pack', () => {
 
   it('follows a remote state output to an encrypted topic in the stack that exports it', () => {
     const alerting = model(
-      { aws_sns_topic: { t: { kms_master_key_id: KEY } } },
+      { aws_sns_topic: { t: { kms_master_key_id: KEY } }, aws_kms_key: { k: goodKey } },
       { output: { page: { value: ref('aws_sns_topic', 't', 'arn') } } },
       'env-alerting',
     );

@@ -1,0 +1,33 @@
+import { scalableUnitSlots } from '../config/capacity';
+import { cduIds } from '../config/cooling';
+import type { ColossusConfig } from '../config/schema';
+import { planStacks } from '../stacks/sharding';
+import type { ExpectedUnits } from './model';
+
+/**
+ * What config says each stack must hold, so that coverage rules count against the config and
+ * not against what happened to be synthesized: deleting every alarm of a CDU, every SU of a
+ * hall, or a whole tenant then fails instead of passing with nothing to check.
+ */
+export function expectedUnits(config: ColossusConfig): Map<string, ExpectedUnits> {
+  const result = new Map<string, ExpectedUnits>();
+  for (const plan of planStacks(config)) {
+    switch (plan.layer) {
+      case 'monitoring':
+        result.set(plan.name, { cdus: cduIds(plan.cluster.cooling) });
+        break;
+      case 'alerting':
+        result.set(plan.name, { feeds: plan.cluster.power.feeds.map((f) => f.id) });
+        break;
+      case 'compute':
+        result.set(plan.name, { scalableUnits: scalableUnitSlots(plan.cluster, plan.hall).length });
+        break;
+      case 'tenancy':
+        result.set(plan.name, { tenants: plan.cluster.tenants.map((t) => t.id) });
+        break;
+      default:
+        break;
+    }
+  }
+  return result;
+}
