@@ -83,7 +83,8 @@ export function stackModel(name: string, json: SynthesizedStackJson, taggable: T
     data: new Map(
       Object.entries(json.data ?? {}).flatMap(([type, byName]) =>
         Object.entries(byName).map(([n, raw]) => {
-          const { '//': _meta, ...attrs } = raw as Record<string, unknown>;
+          const attrs: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+          delete attrs['//'];
           return [`data.${type}.${n}`, attrs] as const;
         }),
       ),
