@@ -20,7 +20,12 @@ export function expectedUnits(config: ColossusConfig): Map<string, ExpectedUnits
         result.set(plan.name, { feeds: plan.cluster.power.feeds.map((f) => f.id) });
         break;
       case 'compute':
-        result.set(plan.name, { scalableUnits: scalableUnitSlots(plan.cluster, plan.hall).length });
+        result.set(plan.name, {
+          scalableUnits: scalableUnitSlots(plan.cluster, plan.hall).length,
+          leftOut: config.environment.emulatorGaps.includes('capacity-reservations')
+            ? ['aws_ec2_capacity_reservation']
+            : [],
+        });
         break;
       case 'tenancy':
         result.set(plan.name, { tenants: plan.cluster.tenants.map((t) => t.id) });

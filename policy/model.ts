@@ -63,6 +63,8 @@ export interface ExpectedUnits {
   readonly feeds?: readonly string[];
   /** Scalable units this stack must build (compute stacks, per hall), as their count. */
   readonly scalableUnits?: number;
+  /** Resource types the environment leaves out on purpose (emulator gaps), not counted as missing. */
+  readonly leftOut?: readonly string[];
   /** Tenant ids whose boundary this stack must build (tenancy stacks). */
   readonly tenants?: readonly string[];
 }

@@ -1,0 +1,10 @@
+import { Testing } from 'cdktf';
+import { loadConfig } from './config/load';
+import { buildStacks } from './stacks/build';
+import { errorAnnotations } from './policy/gate';
+const config = loadConfig({ environment: process.argv[2] });
+const app = Testing.app();
+const target = process.argv[2] === 'emulator' ? { kind: 'emulator' as const, endpoint: 'http://127.0.0.1:4566' } : { kind: 'aws' as const };
+const stacks = buildStacks(app, config, target);
+for (const s of stacks) Testing.synth(s);
+console.log(errorAnnotations(stacks).join('\n') || 'no errors');
