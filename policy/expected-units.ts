@@ -2,6 +2,7 @@ import { scalableUnitSlots } from '../config/capacity';
 import { cduIds } from '../config/cooling';
 import type { ColossusConfig } from '../config/schema';
 import { planStacks } from '../stacks/sharding';
+import { tenantDataBuckets } from '../stacks/audit-stack';
 import type { ExpectedUnits } from './model';
 
 /**
@@ -29,6 +30,9 @@ export function expectedUnits(config: ColossusConfig): Map<string, ExpectedUnits
         break;
       case 'tenancy':
         result.set(plan.name, { tenants: plan.cluster.tenants.map((t) => t.id) });
+        break;
+      case 'audit':
+        result.set(plan.name, { audit: { tenantBuckets: tenantDataBuckets(config) } });
         break;
       default:
         break;

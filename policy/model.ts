@@ -16,6 +16,7 @@ export const AREAS = {
   STO: 'Storage (S3) protection',
   TAG: 'Tagging',
   MON: 'Monitoring coverage',
+  AUD: 'Audit trail',
 } as const;
 export type Area = keyof typeof AREAS;
 
@@ -65,6 +66,8 @@ export interface ExpectedUnits {
   readonly scalableUnits?: number;
   /** Resource types the environment leaves out on purpose (emulator gaps), not counted as missing. */
   readonly leftOut?: readonly string[];
+  /** The audit stack: the tenant data buckets its trail must record data events for. */
+  readonly audit?: { readonly tenantBuckets: readonly string[] };
   /** Tenant ids whose boundary this stack must build (tenancy stacks). */
   readonly tenants?: readonly string[];
 }

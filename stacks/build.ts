@@ -9,6 +9,7 @@ import { AlertingStack } from './alerting-stack';
 import { MonitoringStack } from './monitoring-stack';
 import { planStacks, stackName } from './sharding';
 import { BootstrapStack } from './bootstrap-stack';
+import { AuditStack } from './audit-stack';
 import { complianceAspectFor } from '../policy/from-config';
 import { expectedUnits } from '../policy/expected-units';
 import { ColossusStack } from './colossus-stack';
@@ -54,6 +55,8 @@ export function buildStacks(
         });
       case 'alerting':
         return new AlertingStack(scope, plan.name, { ...common, cluster: plan.cluster });
+      case 'audit':
+        return new AuditStack(scope, plan.name, common);
       case 'monitoring':
         return new MonitoringStack(scope, plan.name, {
           ...common,

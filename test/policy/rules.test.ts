@@ -23,6 +23,21 @@ const tlsPolicy = JSON.stringify({
 });
 const scoped = (action: string | string[], resource: string) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
+const goodTrail = {
+  name: 't',
+  s3_bucket_name: BUCKET,
+  is_multi_region_trail: true,
+  include_global_service_events: true,
+  enable_log_file_validation: true,
+  kms_key_id: KEY,
+  event_selector: [
+    {
+      read_write_type: 'All',
+      include_management_events: true,
+      data_resource: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3:::tenant-data/'] }],
+    },
+  ],
+};
 const lt = (extra: Record<string, unknown>) => ({
   aws_launch_template: {
     lt: { name: 'lt', metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 }, ...extra },
@@ -361,6 +376,47 @@ const CASES: Record<string, Case> = {
     },
     context: { tenants: new Map(), expected: () => ({ scalableUnits: 2 }) },
   },
+  'CLX-AUD-001': {
+    bad: { aws_cloudtrail: { t: { ...goodTrail, is_multi_region_trail: false } } },
+    good: { aws_cloudtrail: { t: goodTrail } },
+  },
+  'CLX-AUD-002': {
+    bad: { aws_cloudtrail: { t: { ...goodTrail, enable_log_file_validation: false } } },
+    good: { aws_cloudtrail: { t: goodTrail } },
+  },
+  'CLX-AUD-003': {
+    bad: { aws_cloudtrail: { t: { ...goodTrail, kms_key_id: undefined } } },
+    good: { aws_cloudtrail: { t: goodTrail }, aws_kms_key: { k: goodKey } },
+  },
+  'CLX-AUD-004': {
+    bad: { aws_cloudtrail: { t: goodTrail }, aws_s3_bucket: bucket() },
+    good: {
+      aws_cloudtrail: { t: goodTrail },
+      aws_s3_bucket: { ...bucket(), l: { bucket: 'logs' } },
+      aws_s3_bucket_logging: { g: { bucket: BUCKET, target_bucket: ref('aws_s3_bucket', 'l') } },
+    },
+  },
+  'CLX-AUD-005': {
+    bad: { aws_cloudtrail: { t: { ...goodTrail, event_selector: [{ read_write_type: 'All' }] } } },
+    good: { aws_cloudtrail: { t: goodTrail } },
+    context: { tenants: new Map(), expected: () => ({ audit: { tenantBuckets: ['tenant-data'] } }) },
+  },
+  'CLX-AUD-006': {
+    bad: { aws_config_configuration_recorder: { r: { name: 'r', recording_group: { all_supported: true } } } },
+    good: {
+      aws_config_configuration_recorder: {
+        r: { name: 'r', recording_group: { all_supported: true, include_global_resource_types: true } },
+      },
+      aws_config_delivery_channel: { c: { s3_bucket_name: 'b' } },
+      aws_config_configuration_recorder_status: {
+        s: { name: ref('aws_config_configuration_recorder', 'r', 'name'), is_enabled: true },
+      },
+    },
+  },
+  'CLX-AUD-007': {
+    bad: { aws_ebs_encryption_by_default: { e: { enabled: false } } },
+    good: { aws_ebs_encryption_by_default: { e: { enabled: true } } },
+  },
   'CLX-IAM-004': {
     bad: {
       aws_iam_role: {
@@ -530,7 +586,7 @@ describe('the rule pack', () => {
     expect(RULES.length).toBeGreaterThanOrEqual(30);
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
     for (const rule of RULES) {
-      expect(rule.id).toMatch(/^CLX-(ENC|NET|IMD|IAM|LIF|STO|TAG|MON)-\d{3}$/);
+      expect(rule.id).toMatch(/^CLX-(ENC|NET|IMD|IAM|LIF|STO|TAG|MON|AUD)-\d{3}$/);
       expect(rule.rationale.length).toBeGreaterThan(20);
       expect(rule.controls.nist.length).toBeGreaterThan(0);
       for (const id of rule.checkov) expect(id).toMatch(/^CKV2?_AWS_\d+$/);

@@ -96,6 +96,16 @@ const cduAlarms = (cdu: string, metrics: readonly string[]) =>
 const feedAlarms = (feed: string, metrics: readonly string[]) =>
   Object.fromEntries(metrics.map((m) => [`${feed}-${m}`, alarm(`${feed} ${m}`, m, { Feed: feed })]));
 const expect = (units: Record<string, unknown>): RuleContext => ({ tenants: new Map(), expected: () => units });
+const trail = {
+  name: 't',
+  s3_bucket_name: BUCKET,
+  is_multi_region_trail: true,
+  enable_log_file_validation: true,
+  kms_key_id: KEY,
+  event_selector: [
+    { read_write_type: 'All', data_resource: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3:::data-bucket/'] }] },
+  ],
+};
 const sg = (ingress: unknown[], egress: unknown[] = []) => ({
   aws_security_group: { s: { name: 's', description: 'd', vpc_id: 'vpc-1', ingress, egress } },
 });
@@ -899,6 +909,99 @@ export const CANARIES: readonly Canary[] = [
     resources: { aws_ec2_capacity_reservation: { c: {} }, aws_autoscaling_group: { a: { tag: [] } } },
     context: expect({ scalableUnits: 2 }),
   },
+  // Audit trail
+  {
+    rule: 'CLX-AUD-001',
+    spelling: 'single-region trail',
+    resources: { aws_cloudtrail: { t: { ...trail, is_multi_region_trail: false } } },
+  },
+  {
+    rule: 'CLX-AUD-001',
+    spelling: 'logging stopped',
+    resources: { aws_cloudtrail: { t: { ...trail, enable_logging: false } } },
+  },
+  {
+    rule: 'CLX-AUD-001',
+    spelling: 'no trail in the audit stack',
+    resources: {},
+    context: expect({ audit: { tenantBuckets: [] } }),
+  },
+  {
+    rule: 'CLX-AUD-001',
+    spelling: 'write-only management events',
+    resources: { aws_cloudtrail: { t: { ...trail, event_selector: [{ read_write_type: 'WriteOnly' }] } } },
+  },
+  {
+    rule: 'CLX-AUD-002',
+    spelling: 'validation left out',
+    resources: { aws_cloudtrail: { t: { ...trail, enable_log_file_validation: undefined } } },
+  },
+  {
+    rule: 'CLX-AUD-003',
+    spelling: 'no key',
+    resources: { aws_cloudtrail: { t: { ...trail, kms_key_id: undefined } } },
+  },
+  {
+    rule: 'CLX-AUD-003',
+    spelling: 'AWS-managed alias',
+    resources: { aws_cloudtrail: { t: { ...trail, kms_key_id: 'alias/aws/cloudtrail' } } },
+  },
+  {
+    rule: 'CLX-AUD-004',
+    spelling: 'a trail bucket without access logging',
+    resources: { ...bucket, aws_cloudtrail: { t: trail } },
+  },
+  {
+    rule: 'CLX-AUD-004',
+    spelling: 'a trail writing to a literal outside bucket',
+    resources: { aws_cloudtrail: { t: { ...trail, s3_bucket_name: 'somewhere-else' } } },
+  },
+  {
+    rule: 'CLX-AUD-005',
+    spelling: 'a tenant bucket missing from data events',
+    resources: { aws_cloudtrail: { t: trail } },
+    context: expect({ audit: { tenantBuckets: ['data-bucket', 'other-tenant-data'] } }),
+  },
+  {
+    rule: 'CLX-AUD-005',
+    spelling: 'write-only data events',
+    resources: {
+      aws_cloudtrail: {
+        t: {
+          ...trail,
+          event_selector: [
+            {
+              read_write_type: 'WriteOnly',
+              data_resource: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3:::data-bucket/'] }],
+            },
+          ],
+        },
+      },
+    },
+    context: expect({ audit: { tenantBuckets: ['data-bucket'] } }),
+  },
+  {
+    rule: 'CLX-AUD-006',
+    spelling: 'global types left out',
+    resources: { aws_config_configuration_recorder: { r: { name: 'r', recording_group: { all_supported: true } } } },
+  },
+  {
+    rule: 'CLX-AUD-006',
+    spelling: 'no recorder in the audit stack',
+    resources: {},
+    context: expect({ audit: { tenantBuckets: [] } }),
+  },
+  {
+    rule: 'CLX-AUD-007',
+    spelling: 'disabled',
+    resources: { aws_ebs_encryption_by_default: { e: { enabled: false } } },
+  },
+  {
+    rule: 'CLX-AUD-007',
+    spelling: 'absent from the audit stack',
+    resources: {},
+    context: expect({ audit: { tenantBuckets: [] } }),
+  },
 ];
 
 export const BENIGN: readonly Benign[] = [
@@ -1061,5 +1164,16 @@ export const BENIGN: readonly Benign[] = [
       aws_cloudwatch_metric_alarm: { ...feedAlarms('feed-a', FEED), ...feedAlarms('feed-b', FEED) },
     },
     context: expect({ feeds: ['feed-a', 'feed-b'] }),
+  },
+  {
+    rules: ['CLX-AUD-001', 'CLX-AUD-002', 'CLX-AUD-003', 'CLX-AUD-004', 'CLX-AUD-005'],
+    spelling: 'a complete trail with a logged bucket',
+    resources: {
+      ...key,
+      aws_s3_bucket: { ...bucket.aws_s3_bucket, l: { bucket: 'logs' } },
+      aws_s3_bucket_logging: { g: { bucket: BUCKET, target_bucket: ref('aws_s3_bucket', 'l') } },
+      aws_cloudtrail: { t: trail },
+    },
+    context: expect({ audit: { tenantBuckets: ['data-bucket'] } }),
   },
 ];
