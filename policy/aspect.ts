@@ -64,7 +64,8 @@ export class ComplianceAspect implements IAspect {
       },
       today: this.options.today ?? new Date(),
     });
-    reports.set(node, report);
+    const constructClasses = new Map(node.node.findAll().map((c) => [c.node.path, c.constructor.name] as const));
+    reports.set(node, { ...report, constructClasses });
     annotate(node, report);
   }
 }

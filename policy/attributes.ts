@@ -109,7 +109,7 @@ const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** What a KMS key argument was found to name: the key, where it lives, and whether it is customer-managed. */
 export interface KeyResolution {
   readonly ok: boolean;
-  /** The key as resolved: "<stack>:<address>" of a key or alias, or the literal. */
+  /** The key as resolved: "<stack>/<address>" of a key or alias, or the literal. */
   readonly resolved: string | null;
   readonly why?: string;
 }
@@ -125,8 +125,7 @@ export function customerManagedKey(stack: StackModel, value: unknown, context: R
   if (value.includes('${')) {
     const found = resolveResource(stack, value, context);
     if (!found) return { ok: false, resolved: value, why: `cannot follow ${value} to a KMS key` };
-    const where = found.stack === stack ? '' : `${found.stack.name}:`;
-    const resolved = `${where}${found.resource.address}`;
+    const resolved = `${found.stack.name}/${found.resource.address}`;
     if (found.resource.type === 'aws_kms_key') return { ok: true, resolved };
     if (found.resource.type === 'aws_kms_alias') {
       const name = String(found.resource.attrs.name ?? '');

@@ -127,12 +127,16 @@ export interface ReportRow {
   readonly path: string;
   readonly status: Status;
   readonly evidence: Evidence | null;
+  /** The evidence value with every reference replaced by the resource it names: "<stack>/<address>.<attribute>". */
+  readonly resolved?: unknown;
   readonly message?: string;
   readonly suppression?: { readonly reason: string; readonly expires?: string; readonly source: string };
 }
 
 export interface StackReport {
   readonly stack: string;
+  /** Construct path to the class that built it, for source locations (SARIF). */
+  readonly constructClasses?: ReadonlyMap<string, string>;
   readonly rows: readonly ReportRow[];
   /** Problems with suppressions themselves (expired, unknown rule, unused). */
   readonly suppressionProblems: readonly SuppressionProblem[];

@@ -4,6 +4,7 @@ import type { Rule, StackReport } from '../model';
 import { jsonReport } from './json';
 import { aggregatedMarkdown, markdownReport } from './markdown';
 import { sarifReport } from './sarif';
+import { writeControlReports } from './controls';
 
 /** Where reports go inside a synth output folder. */
 export const REPORT_DIR = 'compliance';
@@ -26,6 +27,7 @@ export function writeReports(
     writeFileSync(`${base}.sarif`, sarifReport(report, rules, toolVersion));
     written.push(`${base}.json`, `${base}.md`, `${base}.sarif`);
   }
+  written.push(...writeControlReports(dir, environment, reports, rules, toolVersion));
   const index = join(dir, 'index.md');
   writeFileSync(index, aggregatedMarkdown(environment, reports, rules));
   written.push(index);

@@ -305,7 +305,7 @@ export const iamRules: Rule[] = [
     severity: 'error',
     rationale:
       'A service-wide wildcard grants every present and future action of the service, including its administration.',
-    controls: { cis: ['1.16'], nist: ['AC-6', 'AC-6(10)'] },
+    controls: { cis: [], nist: ['AC-6', 'AC-6(10)'] },
     checkov: ['CKV_AWS_289', 'CKV_AWS_290', 'CKV_AWS_355'],
     check: (stack) =>
       perDocument(grantingDocuments(stack), (statements) => {
