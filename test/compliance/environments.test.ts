@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CIS, CONTROL_TITLES, NIST } from '../../policy/catalogue/controls';
@@ -10,6 +10,16 @@ import { summarize } from '../../policy/evaluate';
 import { jsonReport } from '../../policy/reports/json';
 import { markdownReport } from '../../policy/reports/markdown';
 import { sarifReport } from '../../policy/reports/sarif';
+import { SourceIndex } from '../../policy/reports/sources';
+import Ajv from 'ajv-draft-04';
+
+const ROOT = join(__dirname, '..', '..');
+const SOURCES = new SourceIndex(ROOT);
+// SARIF 2.1.0 (rtm.5, the OASIS standard's schema), committed beside this test: see schemas/README.md.
+// unicodeRegExp off: the schema's language-tag pattern is not a valid regular expression under the u flag.
+const validateSarif = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(
+  JSON.parse(readFileSync(join(__dirname, 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8')),
+);
 import { RULES } from '../../policy/rules';
 import { buildStacks } from '../../stacks/build';
 
@@ -43,15 +53,27 @@ describe.each(['dev', 'staging'])('the %s environment', (environment) => {
     expect(Object.keys(json.rows.find((r: { status: string }) => r.status === 'pass'))).toEqual(
       expect.arrayContaining(['rule', 'address', 'path', 'status', 'evidence']),
     );
-    const sarif = JSON.parse(sarifReport(report, RULES, 'test'));
-    expect(sarif.version).toBe('2.1.0');
+    const sarif = JSON.parse(sarifReport(environment, reports, RULES, 'test', SOURCES));
+    expect(validateSarif(sarif)).toBe(true);
+    expect(validateSarif.errors ?? []).toEqual([]);
+    expect(sarif.runs).toHaveLength(1);
+    expect(sarif.runs[0].automationDetails.id).toBe(`colossus-compliance/${environment}/`);
     expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
-    const exceptions = report.rows.filter((r) => r.status === 'suppressed');
+    const exceptions = reports.flatMap((r) => r.rows.filter((row) => row.status === 'suppressed'));
     const sarifSuppressed = sarif.runs[0].results.filter((r: { suppressions?: unknown[] }) => r.suppressions);
     expect(sarifSuppressed.length).toBe(exceptions.length);
+    // Every result points at a TypeScript file of the repository, with a line, and keeps the address.
+    for (const r of sarif.runs[0].results) {
+      const physical = r.locations[0].physicalLocation;
+      expect(physical.artifactLocation.uri).toMatch(/^(constructs|stacks)\/.+\.ts$/);
+      expect(existsSync(join(ROOT, physical.artifactLocation.uri))).toBe(true);
+      expect(physical.region.startLine).toBeGreaterThan(0);
+      expect(r.locations[0].logicalLocations[0].fullyQualifiedName).toMatch(new RegExp(`^${environment}-`));
+    }
     const md = markdownReport(report, RULES);
     expect(md).toContain(`# Compliance report: ${report.stack}`);
-    for (const row of exceptions) expect(md).toContain(row.suppression?.reason ?? '');
+    for (const row of report.rows.filter((r) => r.status === 'suppressed'))
+      expect(md).toContain(row.suppression?.reason ?? '');
   });
 });
 
