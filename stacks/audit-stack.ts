@@ -42,10 +42,16 @@ export class AuditStack extends ColossusStack {
       region: env.region,
       trailBucket: buckets.trail,
       accessLogBucket: buckets.accessLogs,
-      dataBuckets: tenantDataBuckets(props.config),
+      // Tenant data, and the Terraform state (every resource attribute) where it lives in S3.
+      dataBuckets: [...tenantDataBuckets(props.config), ...(env.backend.type === 's3' ? [env.backend.bucket] : [])],
       tlsOnlyPolicy: !env.emulatorGaps.includes('tls-only-bucket-policies'),
     });
-    new ConfigRecorder(this, 'config', { name, accountId: env.accountId, bucket: this.trail.bucket.bucket });
+    new ConfigRecorder(this, 'config', {
+      name,
+      accountId: env.accountId,
+      bucket: this.trail.bucket.bucket,
+      attachManagedPolicy: !env.emulatorGaps.includes('aws-managed-policies'),
+    });
     new EbsEncryptionByDefault(this, 'ebs-encryption-by-default', { enabled: true });
   }
 }

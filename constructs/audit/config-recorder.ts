@@ -11,6 +11,8 @@ export interface ConfigRecorderProps {
   readonly accountId: string;
   /** The bucket configuration snapshots and history go to (under config/). */
   readonly bucket: S3Bucket;
+  /** Attach the AWS managed AWS_ConfigRole policy (default true); off only where the AWS emulator lacks it. */
+  readonly attachManagedPolicy?: boolean;
 }
 
 /**
@@ -39,10 +41,11 @@ export class ConfigRecorder extends Construct {
       }),
     });
     // AWS managed policy for the recorder (AWS Config Developer Guide, "Permissions for the IAM role").
-    new IamRolePolicyAttachment(this, 'managed-policy', {
-      role: role.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole',
-    });
+    if (props.attachManagedPolicy !== false)
+      new IamRolePolicyAttachment(this, 'managed-policy', {
+        role: role.name,
+        policyArn: 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole',
+      });
     this.recorder = new ConfigConfigurationRecorder(this, 'recorder', {
       name: props.name,
       roleArn: role.arn,

@@ -172,6 +172,8 @@ describe('what the emulator environment leaves out, and what dev keeps', () => {
       'aws_ec2_capacity_reservation',
       'aws_s3_bucket_policy',
       'aws_cloudwatch_composite_alarm',
+      // aws-managed-policies: the Config recorder role's AWS_ConfigRole attachment
+      'aws_iam_role_policy_attachment',
     ];
     const missing = [...types(dev)].filter((t) => !types(emulator).has(t) && !gapTypes.includes(t));
     expect(missing).toEqual([]);

@@ -69,6 +69,8 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
         (t) => `arn:aws:s3:::${env.config.environment.name}-${t.id}-data-${env.config.environment.accountId}/`,
       ),
     );
+    const backend = env.config.environment.backend;
+    if (backend.type === 's3') buckets.push(`arn:aws:s3:::${backend.bucket}/`);
     expect(recorded.sort()).toEqual(buckets.sort());
     expect(Object.keys(resourcesOf(audit, 'aws_config_configuration_recorder'))).toHaveLength(1);
     expect(Object.keys(resourcesOf(audit, 'aws_config_delivery_channel'))).toHaveLength(1);
