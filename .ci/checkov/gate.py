@@ -1,8 +1,8 @@
 """Gates checkov results on the scoped skip list (.ci/checkov/skip-list).
 
 Each skip-list line is "<check id>  <resource glob>  # <reason>", the glob matched against
-"<stack>/<resource address>". A failure no line covers fails the gate; so does a line that
-covers nothing in either scan (a stale exception hides the next real finding).
+"<stack>/<resource address>". A failure no line covers fails the gate; a line that covers
+nothing in either scan is reported, so stale exceptions get removed.
 checkov names some resources of the synthesized JSON "resource.<name>"; the type is read
 back from that stack's cdk.tf.json so every key is a real Terraform address.
 Usage: gate.py <skip-list> <stacks dir> <synth.json> <synth.log> <plan.json> <plan.log>
@@ -85,10 +85,13 @@ def main():
     skips = read_skips(sys.argv[1])
     stacks = sys.argv[2]
     bad = scan('synthesized', stacks, sys.argv[3], sys.argv[4], skips) + scan('plan', stacks, sys.argv[5], sys.argv[6], skips)
+    scanned = [d for d in os.listdir(stacks) if os.path.isdir(os.path.join(stacks, d))]
     for s in skips:
-        if s['used'] == 0:
-            print(f"UNUSED skip-list line {s['line']}: {s['id']} {s['glob']} covers no failure; remove it")
-            bad += 1
+        if s['used']:
+            continue
+        # A line for stacks this scan does not hold (prod-bootstrap in a dev run) is not stale.
+        if any(fnmatch.fnmatchcase(stack, s['glob'].split('/')[0]) for stack in scanned):
+            print(f"WARNING unused skip-list line {s['line']}: {s['id']} {s['glob']} covers no failure in this scan")
     if bad:
         sys.exit('checkov: fix the failures (or our rule that missed them), or add a scoped line with a true reason to .ci/checkov/skip-list')
 

@@ -115,6 +115,8 @@ export class AuditTrail extends Construct {
       bucket: this.bucket.bucket.id,
       targetBucket: accessLogs.bucket.id,
       targetPrefix: 'trail/',
+      // S3 checks the target bucket's policy grants the logging service when logging is set.
+      dependsOn: [accessLogs.policy ?? accessLogs.bucket],
     });
 
     this.trail = new Cloudtrail(this, 'trail', {
