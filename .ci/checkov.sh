@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
-# Cross-check of the compliance pack (policy/) with checkov, an independent scanner:
-# synthesizes the prod environment and scans every stack. Any failed check fails, unless
-# .ci/checkov/skip-list names it with its reason. Needs python3; `npm test` does not.
+# Cross-check of the compliance pack (policy/) with checkov, an independent scanner, over
+# both forms of every stack of an environment (prod in CI):
+#   1. the synthesized Terraform JSON (stacks/<stack>/cdk.tf.json), and
+#   2. the plan JSON (plans/<stack>.json): cdktf writes each IAM policy as a JSON string, which
+#      checkov's IAM checks (CKV_AWS_286-290, 355) answer UNKNOWN for and drop; in a plan the
+#      policy is parsed, so those checks run.
+# Usage: .ci/checkov.sh [<plan output folder>]  (default cdktf.out.plan-<env>, written by
+# `npm run plan -- <env>`, which CI runs first; this script never synthesizes again).
+# Any failed check fails, unless .ci/checkov/skip-list names its id AND the resource
+# (<stack>/<address>, glob) with a reason true of that resource. Needs python3.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.venv-checkov"
 requirements="$root/.ci/checkov/requirements.txt"
 skip_list="$root/.ci/checkov/skip-list"
+environment="${CHECKOV_ENV:-prod}"
+dir="$(cd "${1:-$root/cdktf.out.plan-$environment}" 2>/dev/null && pwd)" || {
+  echo "checkov: no plan output folder; run 'npm run plan -- $environment' first" >&2
+  exit 1
+}
+if [ ! -d "$dir/stacks" ] || ! ls "$dir"/plans/*.json >/dev/null 2>&1; then
+  echo "checkov: $dir has no stacks/ or plans/*.json; run 'npm run plan -- $environment' first" >&2
+  exit 1
+fi
 
 # A virtualenv under the project, rebuilt when the pinned requirements change.
 if [ ! -x "$venv/bin/checkov" ] || ! cmp -s "$requirements" "$venv/.requirements"; then
@@ -19,53 +35,21 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-out="$work/cdktf.out"
+plans=()
+for f in "$dir"/plans/*.json; do
+  [ "$(basename "$f")" = "index.json" ] || plans+=(-f "$f")
+done
 
-environment="${CHECKOV_ENV:-prod}"  # prod in CI; another environment for a quick local run
-echo "checkov: synthesizing $environment"
-(cd "$root" && COLOSSUS_ENV="$environment" CDKTF_OUTDIR="$out" CHECKPOINT_DISABLE=1 npx tsx main.ts)
-
-# Every skip-list entry is "<check id>  # <reason>"; an entry without a reason is an error.
-skips="$(python3 - "$skip_list" <<'PY'
-import re, sys
-ids, bad = [], []
-for number, line in enumerate(open(sys.argv[1]), 1):
-    text = line.strip()
-    if not text or text.startswith('#'):
-        continue
-    m = re.fullmatch(r'(CKV2?_AWS_\d+)\s+#\s*(.{20,})', text)
-    (ids.append(m.group(1)) if m else bad.append(f'{sys.argv[1]}:{number}: "{text}" needs "<check id>  # <reason of 20+ characters>"'))
-if bad:
-    sys.exit('\n'.join(bad))
-print(','.join(ids))
-PY
-)"
-
-stacks=("$out"/stacks/*/)
-echo "checkov: scanning ${#stacks[@]} stacks with $("$venv/bin/checkov" --version)"
+echo "checkov $("$venv/bin/checkov" --version): synthesized JSON of $(ls -d "$dir"/stacks/*/ | wc -l) stacks"
+start=$SECONDS
 set +e
-# Every check runs; skip-listed failures are counted as skipped below, so the figures show them.
-"$venv/bin/checkov" -d "$out/stacks" --framework terraform_json --compact --quiet -o json \
-  > "$work/results.json" 2> "$work/stderr.log"
+"$venv/bin/checkov" -d "$dir/stacks" --framework terraform_json --compact --quiet -o json \
+  > "$work/synth.json" 2> "$work/synth.log"
+echo "checkov: synthesized scan took $((SECONDS - start)) s"
+start=$SECONDS
+"$venv/bin/checkov" "${plans[@]}" --framework terraform_plan --compact --quiet -o json \
+  > "$work/plan.json" 2> "$work/plan.log"
+echo "checkov: plan scan of $((${#plans[@]} / 2)) plans took $((SECONDS - start)) s"
 set -e
 
-python3 - "$work/results.json" "$work/stderr.log" "$skips" <<'PY'
-import json, sys
-skip = set(filter(None, sys.argv[3].split(',')))
-try:
-    data = json.load(open(sys.argv[1]))
-except ValueError:
-    sys.exit('checkov produced no results:\n' + open(sys.argv[2]).read())
-runs = data if isinstance(data, list) else [data]
-passed = sum(r.get('summary', {}).get('passed', 0) for r in runs)
-failures = [c for r in runs for c in r.get('results', {}).get('failed_checks', [])]
-failed = sum(1 for c in failures if c['check_id'] not in skip)
-skipped = sum(r.get('summary', {}).get('skipped', 0) for r in runs) + len(failures) - failed
-errors = sum(r.get('summary', {}).get('parsing_errors', 0) for r in runs)
-for c in failures:
-    if c['check_id'] not in skip:
-        print(f"FAILED {c['check_id']} {c['resource']} ({c['file_path']}): {c['check_name']}")
-print(f'checkov: passed {passed}, failed {failed}, skipped {skipped}, parsing errors {errors}')
-if failed or errors:
-    sys.exit('checkov: failed checks must be fixed, or added to .ci/checkov/skip-list with the reason')
-PY
+python3 "$root/.ci/checkov/gate.py" "$skip_list" "$dir/stacks" "$work/synth.json" "$work/synth.log" "$work/plan.json" "$work/plan.log"

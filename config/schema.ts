@@ -123,6 +123,7 @@ export const EMULATOR_GAPS = [
   'tgw-route-read-back',
   'launch-template-read-back',
   'tgw-attachment-delete',
+  'aws-managed-policies',
 ] as const;
 
 export const environmentSchema = z.strictObject({

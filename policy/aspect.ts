@@ -1,7 +1,7 @@
 import { Annotations, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { describeRow, evaluateStack } from './evaluate';
-import type { Rule, StackModel, StackReport } from './model';
+import type { ExpectedUnits, Rule, StackModel, StackReport } from './model';
 import { RULES, RULES_BY_ID } from './rules';
 import { stackModel, type SynthesizedStackJson, type TaggablePredicate } from './stack-model';
 import { codeSuppressions, type Suppression } from './suppressions';
@@ -39,7 +39,15 @@ export class ComplianceAspect implements IAspect {
   /** Models of the stacks this aspect has evaluated, for remote state references. */
   private readonly models = new Map<string, StackModel>();
 
+  private expected: ReadonlyMap<string, ExpectedUnits> | undefined;
+
   constructor(private readonly options: ComplianceAspectOptions = {}) {}
+
+  /** The units config expects per stack (policy/expected-units.ts); coverage rules count against them. */
+  expect(units: ReadonlyMap<string, ExpectedUnits>): this {
+    this.expected = units;
+    return this;
+  }
 
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node) || reports.has(node)) return;
@@ -49,10 +57,15 @@ export class ComplianceAspect implements IAspect {
     const report = evaluateStack(model, {
       rules: this.options.rules ?? RULES,
       suppressions: [...codeSuppressions(node), ...(this.options.suppressions ?? [])],
-      context: { tenants: this.options.tenants ?? new Map(), stack: (name) => this.models.get(name) },
+      context: {
+        tenants: this.options.tenants ?? new Map(),
+        stack: (name) => this.models.get(name),
+        ...(this.expected ? { expected: (name: string) => this.expected?.get(name) } : {}),
+      },
       today: this.options.today ?? new Date(),
     });
-    reports.set(node, report);
+    const constructClasses = new Map(node.node.findAll().map((c) => [c.node.path, c.constructor.name] as const));
+    reports.set(node, { ...report, constructClasses });
     annotate(node, report);
   }
 }

@@ -101,3 +101,55 @@ export function resolveResource(
   const target = referencedResources(other, other.outputs.get(match[2]))[0];
   return target ? { resource: target, stack: other } : undefined;
 }
+
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
+const ALIAS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias\/(.+)$/;
+const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** What a KMS key argument was found to name: the key, where it lives, and whether it is customer-managed. */
+export interface KeyResolution {
+  readonly ok: boolean;
+  /** The key as resolved: "<stack>/<address>" of a key or alias, or the literal. */
+  readonly resolved: string | null;
+  readonly why?: string;
+}
+
+/**
+ * Whether a key argument names a customer-managed KMS key: a reference to an aws_kms_key or
+ * aws_kms_alias (in this stack, or exported by another through remote state), a key ARN or id,
+ * or an alias other than alias/aws/*. Anything else — a remote output that is not a key, a
+ * variable, an AWS-managed alias — fails, and a reference that cannot be followed fails too.
+ */
+export function customerManagedKey(stack: StackModel, value: unknown, context: RuleContext): KeyResolution {
+  if (typeof value !== 'string' || value === '') return { ok: false, resolved: null, why: 'no KMS key' };
+  if (value.includes('${')) {
+    const found = resolveResource(stack, value, context);
+    if (!found) return { ok: false, resolved: value, why: `cannot follow ${value} to a KMS key` };
+    const resolved = `${found.stack.name}/${found.resource.address}`;
+    if (found.resource.type === 'aws_kms_key') return { ok: true, resolved };
+    if (found.resource.type === 'aws_kms_alias') {
+      const name = String(found.resource.attrs.name ?? '');
+      return name.startsWith('alias/aws/')
+        ? { ok: false, resolved, why: 'an AWS-managed alias' }
+        : { ok: true, resolved };
+    }
+    return { ok: false, resolved, why: `${resolved} is a ${found.resource.type}, not a KMS key` };
+  }
+  if (/(^|:)alias\/aws\//.test(value)) return { ok: false, resolved: value, why: 'an AWS-managed key alias' };
+  if (KEY_ARN.test(value) || KEY_ID.test(value) || ALIAS_ARN.test(value) || /^alias\/[A-Za-z0-9/_-]+$/.test(value))
+    return { ok: true, resolved: value };
+  return { ok: false, resolved: value, why: 'not a KMS key ARN, key id, alias or key reference' };
+}
+
+/**
+ * The resource of a given type that configures a bucket: its `bucket` argument refers to the
+ * bucket, or names it literally (the bucket's own `bucket` argument).
+ */
+export function bucketConfig(stack: StackModel, type: string, bucket: Resource): Resource | undefined {
+  const name = bucket.attrs.bucket;
+  return ofType(stack, type).find(
+    (r) =>
+      referencedResources(stack, r.attrs.bucket).includes(bucket) ||
+      (typeof name === 'string' && !name.includes('${') && r.attrs.bucket === name),
+  );
+}

@@ -14,6 +14,42 @@ function inStack(stack: StackModel, suppressions: readonly Suppression[]): Suppr
   return suppressions.filter((s) => s.path.startsWith(`${stack.name}/`));
 }
 
+const REFERENCE_TEXT = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_.-]+))?\}/g;
+
+/**
+ * An evidence value with each Terraform reference replaced by the resource it names, in
+ * this stack or (through a remote state output) in the stack that exports it, as
+ * "<stack>/<address>.<attribute>". A reference that cannot be followed stays as written.
+ * Returns the value itself when nothing changed.
+ */
+export function resolveReferences(stack: StackModel, value: unknown, context: RuleContext): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return value;
+    const out = value.replace(REFERENCE_TEXT, (text, type: string, name: string, rest: string | undefined) => {
+      if (type === 'data' && name === 'terraform_remote_state' && rest) {
+        const [remote, , output] = rest.split('.');
+        const other = context.stack?.(stack.remoteStates.get(remote) ?? '');
+        const exported = other?.outputs.get(output ?? '');
+        if (!other || typeof exported !== 'string') return text;
+        const inner = resolveReferences(other, exported, { ...context, stack: undefined });
+        return typeof inner === 'string' && inner !== exported ? inner : text;
+      }
+      const target = stack.byAddress.get(`${type}.${name}`);
+      return target ? `${stack.name}/${target.address}${rest ? `.${rest}` : ''}` : text;
+    });
+    return out;
+  }
+  if (Array.isArray(value)) {
+    const mapped = value.map((v) => resolveReferences(stack, v, context));
+    return mapped.some((v, i) => v !== value[i]) ? mapped : value;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => [k, resolveReferences(stack, v, context)] as const);
+    return entries.some(([k, v]) => v !== (value as Record<string, unknown>)[k]) ? Object.fromEntries(entries) : value;
+  }
+  return value;
+}
+
 /** Runs every rule over one stack and applies the suppressions that hold. */
 export function evaluateStack(stack: StackModel, options: EvaluateOptions): StackReport {
   const known = new Set(options.rules.map((r) => r.id));
@@ -58,12 +94,14 @@ export function evaluateStack(stack: StackModel, options: EvaluateOptions): Stac
       continue;
     }
     for (const c of checks) {
+      const resolved = resolveReferences(stack, c.evidence.value, options.context);
       const base = {
         rule: rule.id,
         severity: rule.severity,
         address: c.subject.address,
         path: c.subject.path,
         evidence: c.evidence,
+        ...(resolved === c.evidence.value ? {} : { resolved }),
         ...(c.message ? { message: c.message } : {}),
       };
       const suppression =

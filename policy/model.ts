@@ -16,6 +16,7 @@ export const AREAS = {
   STO: 'Storage (S3) protection',
   TAG: 'Tagging',
   MON: 'Monitoring coverage',
+  AUD: 'Audit trail',
 } as const;
 export type Area = keyof typeof AREAS;
 
@@ -51,6 +52,29 @@ export interface StackModel {
   readonly outputs: ReadonlyMap<string, unknown>;
   /** terraform_remote_state data source name to the stack whose state it reads. */
   readonly remoteStates: ReadonlyMap<string, string>;
+  /** Data sources by address, data.<type>.<name>, with their arguments. */
+  readonly data: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+}
+
+/** What config says a stack must hold: the units whose alarms and resources rules count. */
+export interface ExpectedUnits {
+  /** CDU ids whose alarms this stack must hold (monitoring stacks, per hall). */
+  readonly cdus?: readonly string[];
+  /** Power feed ids whose alarms this stack must hold (alerting stacks, per cluster). */
+  readonly feeds?: readonly string[];
+  /** Scalable units this stack must build (compute stacks, per hall), as their count. */
+  readonly scalableUnits?: number;
+  /**
+   * The resource that holds each SU's capacity: an on-demand capacity reservation, or the
+   * Capacity Reservation group that Capacity Blocks bought outside Terraform are added to.
+   */
+  readonly capacityType?: 'aws_ec2_capacity_reservation' | 'aws_resourcegroups_group';
+  /** Resource types the environment leaves out on purpose (emulator gaps), not counted as missing. */
+  readonly leftOut?: readonly string[];
+  /** The audit stack: the tenant data buckets its trail must record data events for. */
+  readonly audit?: { readonly tenantBuckets: readonly string[] };
+  /** Tenant ids whose boundary this stack must build (tenancy stacks). */
+  readonly tenants?: readonly string[];
 }
 
 /** What a check looked at: the attribute path and the value it found. */
@@ -73,6 +97,8 @@ export interface RuleContext {
   readonly tenants: ReadonlyMap<string, string>;
   /** Other stacks of the environment already evaluated, to follow remote state references. */
   readonly stack?: (name: string) => StackModel | undefined;
+  /** The units config expects in a stack; undefined where no config is known (unit tests of single rules). */
+  readonly expected?: (stackName: string) => ExpectedUnits | undefined;
 }
 
 export interface Controls {
@@ -106,12 +132,16 @@ export interface ReportRow {
   readonly path: string;
   readonly status: Status;
   readonly evidence: Evidence | null;
+  /** The evidence value with every reference replaced by the resource it names: "<stack>/<address>.<attribute>". */
+  readonly resolved?: unknown;
   readonly message?: string;
   readonly suppression?: { readonly reason: string; readonly expires?: string; readonly source: string };
 }
 
 export interface StackReport {
   readonly stack: string;
+  /** Construct path to the class that built it, for source locations (SARIF). */
+  readonly constructClasses?: ReadonlyMap<string, string>;
   readonly rows: readonly ReportRow[];
   /** Problems with suppressions themselves (expired, unknown rule, unused). */
   readonly suppressionProblems: readonly SuppressionProblem[];

@@ -80,5 +80,14 @@ export function stackModel(name: string, json: SynthesizedStackJson, taggable: T
     byAddress: new Map(resources.map((r) => [r.address, r])),
     outputs: new Map(Object.entries(json.output ?? {}).map(([k, v]) => [k, v.value])),
     remoteStates: remoteStateStacks(json),
+    data: new Map(
+      Object.entries(json.data ?? {}).flatMap(([type, byName]) =>
+        Object.entries(byName).map(([n, raw]) => {
+          const attrs: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+          delete attrs['//'];
+          return [`data.${type}.${n}`, attrs] as const;
+        }),
+      ),
+    ),
   };
 }

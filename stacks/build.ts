@@ -10,7 +10,9 @@ import { MonitoringStack } from './monitoring-stack';
 import { planStacks, stackName, type StackPlan } from './sharding';
 import { tenancyOutputs } from './outputs';
 import { BootstrapStack } from './bootstrap-stack';
+import { AuditStack } from './audit-stack';
 import { complianceAspectFor, unknownSuppressionPaths } from '../policy/from-config';
+import { expectedUnits } from '../policy/expected-units';
 import { ColossusStack } from './colossus-stack';
 import { checkTargetRules } from '../config/rules';
 import { ColossusError } from '../config/errors';
@@ -90,7 +92,7 @@ export function buildStacks(
   preflight(config, target);
   // Every stack gets these; spread them first in each case below.
   const common = { config, target, ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
-  const compliance = complianceAspectFor(config);
+  const compliance = complianceAspectFor(config).expect(expectedUnits(config));
   const build = (plan: StackPlan): TerraformStack => {
     try {
       return buildOne(plan);
@@ -120,6 +122,8 @@ export function buildStacks(
         });
       case 'alerting':
         return new AlertingStack(scope, plan.name, { ...common, cluster: plan.cluster });
+      case 'audit':
+        return new AuditStack(scope, plan.name, common);
       case 'monitoring':
         return new MonitoringStack(scope, plan.name, {
           ...common,

@@ -59,7 +59,9 @@ export function targetProviderSettings(target: Target, env: EnvironmentConfig): 
 /** Every AWS API the stacks call, pointed at the emulator under the emulator target. */
 export const EMULATED_SERVICES = [
   'autoscaling',
+  'cloudtrail',
   'cloudwatch',
+  'configservice',
   'ec2',
   'iam',
   'kms',

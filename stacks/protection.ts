@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { type IAspect, TerraformResource, TerraformStack } from 'cdktf';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { suppress } from '../policy/suppressions';
 
 /** The compliance rule that asks for prevent_destroy on each type (policy/rules/lifecycle.ts). */
@@ -21,6 +22,8 @@ export class AllowDestroy implements IAspect {
     for (const resource of node.node.findAll()) {
       if (!(resource instanceof TerraformResource) || !resource.lifecycle?.preventDestroy) continue;
       resource.lifecycle = { ...resource.lifecycle, preventDestroy: false };
+      // The emulator delivers S3 server access logs too: the access-log bucket is never empty at destroy.
+      if (resource instanceof S3Bucket) resource.forceDestroy = true;
       const rule = PROTECTION_RULES[resource.terraformResourceType];
       if (rule) {
         suppress(resource, rule, {

@@ -43,6 +43,14 @@ export function stackResourceCount(config: ColossusConfig, plan: StackPlan): Cou
     // State key and alias, and the state bucket.
     return { path: ['environment', 'backend'], count: 2 + secureBucket(g.bucketPolicy) };
   }
+  if (plan.layer === 'audit') {
+    // The trail's key and alias, its log bucket and access-log bucket (each with a policy
+    // CloudTrail and S3 logging need), bucket logging and the trail; the Config role (with the
+    // AWS managed policy unless the emulator lacks it), recorder, delivery channel and status;
+    // EBS encryption by default.
+    const managedPolicy = config.environment.emulatorGaps.includes('aws-managed-policies') ? 0 : 1;
+    return { path: ['environment'], count: 2 + 2 * secureBucket(1) + 2 + 1 + managedPolicy + 3 + 1 };
+  }
   const cluster: ClusterConfig = plan.cluster;
   const c = config.clusters.indexOf(cluster);
   switch (plan.layer) {

@@ -13,7 +13,8 @@ export type StackPlan =
   | { readonly layer: 'tenancy'; readonly name: string; readonly cluster: ClusterConfig }
   | { readonly layer: 'compute'; readonly name: string; readonly cluster: ClusterConfig; readonly hall: HallConfig }
   | { readonly layer: 'alerting'; readonly name: string; readonly cluster: ClusterConfig }
-  | { readonly layer: 'monitoring'; readonly name: string; readonly cluster: ClusterConfig; readonly hall: HallConfig };
+  | { readonly layer: 'monitoring'; readonly name: string; readonly cluster: ClusterConfig; readonly hall: HallConfig }
+  | { readonly layer: 'audit'; readonly name: string };
 
 export type Layer = StackPlan['layer'];
 
@@ -21,7 +22,7 @@ export type Layer = StackPlan['layer'];
 export function stackName(
   environment: string,
   cluster: string,
-  layer: Exclude<Layer, 'bootstrap'>,
+  layer: Exclude<Layer, 'bootstrap' | 'audit'>,
   hall?: string,
 ): string {
   return [environment, cluster, layer, hall].filter(Boolean).join('-');
@@ -30,6 +31,11 @@ export function stackName(
 /** <env>-bootstrap: the state bucket of an environment, deployed once before any other stack. */
 export function bootstrapStackName(environment: string): string {
   return `${environment}-bootstrap`;
+}
+
+/** <env>-audit: the environment's CloudTrail, AWS Config and region-wide settings. */
+export function auditStackName(environment: string): string {
+  return `${environment}-audit`;
 }
 
 /** Every stack of an environment, upstream stacks before the stacks that read them. */
@@ -53,5 +59,6 @@ export function planStacks(config: ColossusConfig): StackPlan[] {
       plans.push({ layer: 'monitoring', name: stackName(env, cluster.id, 'monitoring', hall.id), cluster, hall });
     }
   }
+  plans.push({ layer: 'audit', name: auditStackName(env) });
   return plans;
 }

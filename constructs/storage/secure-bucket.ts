@@ -13,7 +13,12 @@ export const EMULATOR_TLS_POLICY_GAP =
 
 export interface SecureBucketProps {
   readonly bucketName: string;
-  readonly kmsKeyArn: string;
+  /** The customer-managed key of the default encryption; absent only with `sseS3Reason`. */
+  readonly kmsKeyArn?: string;
+  /** Why this bucket uses SSE-S3 instead (a service that cannot write under SSE-KMS); suppresses CLX-ENC-005. */
+  readonly sseS3Reason?: string;
+  /** Statements added to the bucket policy, for the services that write into the bucket. */
+  readonly statements?: readonly Record<string, unknown>[];
   readonly tags?: Record<string, string>;
   /** The deny-unless-TLS bucket policy; off only where the AWS emulator denies every request under it. */
   readonly tlsOnlyPolicy?: boolean;
@@ -26,6 +31,8 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** The bucket policy, for resources a service creates only once it may write (CloudTrail). */
+  policy?: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -55,28 +62,40 @@ export class SecureBucket extends Construct {
       bucket: this.bucket.id,
       rule: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
-          bucketKeyEnabled: true,
+          applyServerSideEncryptionByDefault: props.kmsKeyArn
+            ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }
+            : { sseAlgorithm: 'AES256' },
+          bucketKeyEnabled: props.kmsKeyArn !== undefined,
         },
       ],
     });
+    if (!props.kmsKeyArn) {
+      if (!props.sseS3Reason) throw new Error(`SecureBucket ${props.bucketName}: kmsKeyArn or sseS3Reason is required`);
+      suppress(this.bucket, 'CLX-ENC-005', { reason: props.sseS3Reason });
+    }
+    const extra = props.statements ?? [];
     if (props.tlsOnlyPolicy === false) {
       suppress(this.bucket, 'CLX-STO-002', { reason: EMULATOR_TLS_POLICY_GAP });
-      return;
+      if (extra.length === 0) return;
     }
-    new S3BucketPolicy(this, 'policy', {
+    this.policy = new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
+          ...extra,
+          ...(props.tlsOnlyPolicy === false
+            ? []
+            : [
+                {
+                  Sid: 'DenyInsecureTransport',
+                  Effect: 'Deny',
+                  Principal: '*',
+                  Action: 's3:*',
+                  Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+                  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                },
+              ]),
         ],
       }),
     });

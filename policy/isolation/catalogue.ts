@@ -115,6 +115,18 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   inert('aws_ec2_capacity_reservation', 'reserves instance capacity; no network interface of its own'),
   inert('aws_placement_group', 'a placement strategy for instances; no network interface of its own'),
   inert(
+    'aws_cloudtrail',
+    'records API activity into the audit bucket; it neither routes nor grants any principal access',
+  ),
+  inert('aws_config_configuration_recorder', 'records resource configurations; its role is modeled as any role is'),
+  inert('aws_config_configuration_recorder_status', 'switches the Config recorder on; no path, grants nothing'),
+  inert('aws_config_delivery_channel', 'delivers Config snapshots to the audit bucket; no path, grants nothing'),
+  inert('aws_ebs_encryption_by_default', 'a region-wide EBS setting; no path, grants nothing'),
+  inert(
+    'aws_s3_bucket_logging',
+    "the S3 logging service writes a bucket's access logs to the audit log bucket; grants no principal access",
+  ),
+  inert(
     'aws_resourcegroups_group',
     'a Capacity Reservation group: names the reservations an SU may launch into; no network interface of its own',
   ),

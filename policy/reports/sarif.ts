@@ -1,50 +1,73 @@
 import type { ReportRow, Rule, StackReport } from '../model';
+import type { SourceIndex } from './sources';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
-function level(row: ReportRow): 'error' | 'warning' {
-  return row.severity;
+/** GitHub code scanning keeps one analysis per category: one per environment. */
+export function sarifCategory(environment: string): string {
+  return `colossus-compliance/${environment}/`;
+}
+
+function result(row: ReportRow, report: StackReport, index: ReadonlyMap<string, number>, sources: SourceIndex) {
+  const at = sources.locate(row.path, report.constructClasses);
+  return {
+    ruleId: row.rule,
+    ruleIndex: index.get(row.rule),
+    level: row.severity,
+    message: {
+      text: `${report.stack} ${row.address}: ${row.evidence?.attribute ?? ''} = ${JSON.stringify(row.resolved ?? row.evidence?.value ?? null)}${row.message ? ` (${row.message})` : ''}`,
+    },
+    locations: [
+      {
+        ...(at
+          ? {
+              physicalLocation: {
+                artifactLocation: { uri: at.file, uriBaseId: '%SRCROOT%' },
+                region: { startLine: at.line },
+              },
+            }
+          : {}),
+        logicalLocations: [
+          { fullyQualifiedName: `${report.stack}/${row.address}`, kind: 'resource' },
+          { fullyQualifiedName: row.path, kind: 'module' },
+        ],
+      },
+    ],
+    partialFingerprints: { 'colossusResource/v1': `${row.rule}:${row.path}:${row.evidence?.attribute ?? ''}` },
+    ...(row.suppression
+      ? {
+          suppressions: [
+            {
+              kind: row.suppression.source === 'code' ? 'inSource' : 'external',
+              status: 'accepted',
+              justification: row.suppression.reason,
+              ...(row.suppression.expires ? { properties: { expires: row.suppression.expires } } : {}),
+            },
+          ],
+        }
+      : {}),
+  };
 }
 
 /**
- * SARIF 2.1.0 for GitHub code scanning: one result per failing or suppressed check.
- * Locations point at the synthesized stack file and name the resource and construct.
+ * SARIF 2.1.0 for GitHub code scanning: one run per environment (its own automationDetails
+ * id, so environments do not overwrite each other), one result per failing or suppressed
+ * check, located at the TypeScript line that made the resource; the synthesized address and
+ * construct path are kept as logical locations.
  */
-export function sarifReport(report: StackReport, rules: readonly Rule[], toolVersion: string): string {
-  const artifact = `stacks/${report.stack}/cdk.tf.json`;
+export function sarifReport(
+  environment: string,
+  reports: readonly StackReport[],
+  rules: readonly Rule[],
+  toolVersion: string,
+  sources: SourceIndex,
+): string {
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = report.rows
-    .filter((r) => r.status === 'fail' || r.status === 'suppressed')
-    .map((row) => ({
-      ruleId: row.rule,
-      ruleIndex: index.get(row.rule),
-      level: level(row),
-      message: {
-        text: `${row.address}: ${row.evidence?.attribute ?? ''} = ${JSON.stringify(row.evidence?.value ?? null)}${row.message ? ` (${row.message})` : ''}`,
-      },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri: artifact, uriBaseId: 'SYNTH_OUTPUT' } },
-          logicalLocations: [
-            { fullyQualifiedName: row.address, kind: 'resource' },
-            { fullyQualifiedName: row.path, kind: 'module' },
-          ],
-        },
-      ],
-      partialFingerprints: { 'colossusResource/v1': `${row.rule}:${row.path}:${row.evidence?.attribute ?? ''}` },
-      ...(row.suppression
-        ? {
-            suppressions: [
-              {
-                kind: row.suppression.source === 'code' ? 'inSource' : 'external',
-                status: 'accepted',
-                justification: row.suppression.reason,
-                ...(row.suppression.expires ? { properties: { expires: row.suppression.expires } } : {}),
-              },
-            ],
-          }
-        : {}),
-    }));
+  const results = reports.flatMap((report) =>
+    report.rows
+      .filter((r) => r.status === 'fail' || r.status === 'suppressed')
+      .map((row) => result(row, report, index, sources)),
+  );
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -54,6 +77,7 @@ export function sarifReport(report: StackReport, rules: readonly Rule[], toolVer
           driver: {
             name: 'colossus-compliance',
             version: toolVersion,
+            informationUri: 'https://github.com/',
             rules: rules.map((r) => ({
               id: r.id,
               name: r.id.replace(/-/g, ''),
@@ -61,7 +85,7 @@ export function sarifReport(report: StackReport, rules: readonly Rule[], toolVer
               fullDescription: { text: r.rationale },
               defaultConfiguration: { level: r.severity },
               help: {
-                text: `${r.rationale} CIS AWS Foundations v3: ${r.controls.cis.join(', ') || 'none'}. NIST 800-53 rev5: ${r.controls.nist.join(', ')}. checkov: ${r.checkov.join(', ') || 'none'}.`,
+                text: `${r.rationale} CIS AWS Foundations v3.0.0: ${r.controls.cis.join(', ') || 'none'}. NIST 800-53 rev5: ${r.controls.nist.join(', ')}. checkov: ${r.checkov.join(', ') || 'none'}.`,
               },
               properties: {
                 tags: ['compliance', ...r.controls.nist, ...r.controls.cis.map((c) => `CIS-${c}`)],
@@ -70,9 +94,10 @@ export function sarifReport(report: StackReport, rules: readonly Rule[], toolVer
             })),
           },
         },
-        originalUriBaseIds: { SYNTH_OUTPUT: { description: { text: 'The cdktf synth output folder (cdktf.out)' } } },
+        automationDetails: { id: sarifCategory(environment) },
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root' } } },
         results,
-        properties: { stack: report.stack },
+        properties: { environment, stacks: reports.map((r) => r.stack) },
       },
     ],
   };

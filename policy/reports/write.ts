@@ -4,11 +4,16 @@ import type { Rule, StackReport } from '../model';
 import { jsonReport } from './json';
 import { aggregatedMarkdown, markdownReport } from './markdown';
 import { sarifReport } from './sarif';
+import { SourceIndex } from './sources';
+import { writeControlReports } from './controls';
 
 /** Where reports go inside a synth output folder. */
 export const REPORT_DIR = 'compliance';
 
-/** Writes <outdir>/compliance/<stack>.{json,md,sarif} for each stack and an index.md over all. */
+/** The repository root, where the construct sources are read for SARIF locations. */
+const SOURCE_ROOT = join(__dirname, '..', '..');
+
+/** Writes <outdir>/compliance/<stack>.{json,md} for each stack, <environment>.sarif, controls.{md,json} and index.md. */
 export function writeReports(
   outdir: string,
   environment: string,
@@ -23,9 +28,13 @@ export function writeReports(
     const base = join(dir, report.stack);
     writeFileSync(`${base}.json`, jsonReport(report, rules));
     writeFileSync(`${base}.md`, markdownReport(report, rules));
-    writeFileSync(`${base}.sarif`, sarifReport(report, rules, toolVersion));
-    written.push(`${base}.json`, `${base}.md`, `${base}.sarif`);
+    written.push(`${base}.json`, `${base}.md`);
   }
+  // One SARIF file and run per environment: GitHub code scanning keeps one analysis per category.
+  const sarif = join(dir, `${environment}.sarif`);
+  writeFileSync(sarif, sarifReport(environment, reports, rules, toolVersion, new SourceIndex(SOURCE_ROOT)));
+  written.push(sarif);
+  written.push(...writeControlReports(dir, environment, reports, rules, toolVersion));
   const index = join(dir, 'index.md');
   writeFileSync(index, aggregatedMarkdown(environment, reports, rules));
   written.push(index);

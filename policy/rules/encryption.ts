@@ -4,20 +4,29 @@ import {
   ofType,
   policyStatements,
   isWildcardPrincipal,
-  asList,
   referencedResources,
+  customerManagedKey,
+  bucketConfig,
 } from '../attributes';
-import type { Rule } from '../model';
+import type { Resource, Rule, RuleContext, StackModel } from '../model';
 import { check } from './check';
 
-const KMS_ARN = /^arn:aws[a-z-]*:kms:/;
+const KEY_ARGUMENTS = ['kms_key_id', 'kms_master_key_id', 'kms_key_arn'];
 
-/** Whether a key argument names a customer-managed key: a reference to a key or alias of the stack, or a key ARN. */
-function isCustomerManagedKey(value: unknown): boolean {
-  if (typeof value !== 'string' || value === '') return false;
-  if (/\$\{aws_kms_(key|alias)\./.test(value) || /\$\{data\.terraform_remote_state\./.test(value)) return true;
-  // alias/aws/<service> is an AWS-managed key: no key policy or rotation under our control.
-  return KMS_ARN.test(value) && !/:alias\/aws\//.test(value);
+/** Every KMS key argument of a resource's arguments, nested blocks included, with its path. */
+function keyArguments(value: unknown, path: string): { path: string; value: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => keyArguments(v, `${path}[${i}]`));
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    const here = path ? `${path}.${k}` : k;
+    if (KEY_ARGUMENTS.includes(k) && typeof v === 'string') return [{ path: here, value: v }];
+    return keyArguments(v, here);
+  });
+}
+
+function keyCheck(stack: StackModel, r: Resource, attribute: string, context: RuleContext) {
+  const key = customerManagedKey(stack, r.attrs[attribute], context);
+  return check(r, attribute, key.resolved, key.ok, `not a customer-managed key: ${key.why ?? ''}`);
 }
 
 export const encryptionRules: Rule[] = [
@@ -80,10 +89,8 @@ export const encryptionRules: Rule[] = [
       'Alert payloads name facilities and tenants; the AWS-managed SNS key cannot be granted to CloudWatch alarms.',
     controls: { cis: [], nist: ['SC-28', 'SC-28(1)'] },
     checkov: ['CKV_AWS_26'],
-    check: (stack) =>
-      ofType(stack, 'aws_sns_topic').map((t) =>
-        check(t, 'kms_master_key_id', t.attrs.kms_master_key_id, isCustomerManagedKey(t.attrs.kms_master_key_id)),
-      ),
+    check: (stack, context) =>
+      ofType(stack, 'aws_sns_topic').map((t) => keyCheck(stack, t, 'kms_master_key_id', context)),
   },
   {
     id: 'CLX-ENC-005',
@@ -92,25 +99,25 @@ export const encryptionRules: Rule[] = [
     rationale: 'Tenant data and logs must be encrypted under a key whose policy we control and can revoke.',
     controls: { cis: [], nist: ['SC-28', 'SC-28(1)'] },
     checkov: ['CKV_AWS_145'],
-    check: (stack) => {
-      const configs = ofType(stack, 'aws_s3_bucket_server_side_encryption_configuration');
-      return ofType(stack, 'aws_s3_bucket').map((bucket) => {
-        const config = configs.find((c) => referencedResources(stack, c.attrs.bucket).includes(bucket));
+    check: (stack, context) =>
+      ofType(stack, 'aws_s3_bucket').map((bucket) => {
+        const config = bucketConfig(stack, 'aws_s3_bucket_server_side_encryption_configuration', bucket);
         const rule = blocks(config?.attrs.rule)[0];
         const sse = blocks(rule?.apply_server_side_encryption_by_default)[0];
         const ok = sse?.sse_algorithm === 'aws:kms' || sse?.sse_algorithm === 'aws:kms:dsse';
-        const keyed = ok && isCustomerManagedKey(sse?.kms_master_key_id);
+        const key = customerManagedKey(stack, sse?.kms_master_key_id, context);
         return check(
           bucket,
           'server_side_encryption_configuration.rule.apply_server_side_encryption_by_default',
-          sse ? { sse_algorithm: sse.sse_algorithm, kms_master_key_id: sse.kms_master_key_id ?? null } : null,
-          keyed,
-          config
-            ? 'default encryption is not SSE-KMS with a customer-managed key'
-            : 'no aws_s3_bucket_server_side_encryption_configuration for this bucket',
+          sse ? { sse_algorithm: sse.sse_algorithm, kms_master_key_id: key.resolved } : null,
+          ok && key.ok,
+          !config
+            ? 'no aws_s3_bucket_server_side_encryption_configuration for this bucket'
+            : !ok
+              ? 'default encryption is not SSE-KMS'
+              : `not a customer-managed key: ${key.why ?? ''}`,
         );
-      });
-    },
+      }),
   },
   {
     id: 'CLX-ENC-006',
@@ -120,47 +127,60 @@ export const encryptionRules: Rule[] = [
       'Flow and audit logs reveal the network layout and tenant traffic; they are encrypted under a key we control.',
     controls: { cis: [], nist: ['SC-28', 'AU-9'] },
     checkov: ['CKV_AWS_158'],
-    check: (stack) =>
-      ofType(stack, 'aws_cloudwatch_log_group').map((g) =>
-        check(g, 'kms_key_id', g.attrs.kms_key_id, isCustomerManagedKey(g.attrs.kms_key_id)),
-      ),
+    check: (stack, context) =>
+      ofType(stack, 'aws_cloudwatch_log_group').map((g) => keyCheck(stack, g, 'kms_key_id', context)),
   },
   {
     id: 'CLX-ENC-007',
     title: 'Launch template volumes are encrypted',
     severity: 'error',
     rationale: 'Node root and scratch volumes hold tenant checkpoints and credentials.',
-    controls: { cis: ['2.2.1'], nist: ['SC-28'] },
+    controls: { cis: [], nist: ['SC-28'] },
     checkov: [],
     check: (stack) =>
-      ofType(stack, 'aws_launch_template').flatMap((lt) =>
-        blocks(lt.attrs.block_device_mappings)
-          .filter((m) => blocks(m.ebs).length > 0)
-          .map((m) => {
-            const ebs = blocks(m.ebs)[0];
-            return check(
+      ofType(stack, 'aws_launch_template').flatMap((lt) => {
+        const ebs = blocks(lt.attrs.block_device_mappings).filter((m) => blocks(m.ebs).length > 0);
+        // Without a mapping the root volume is whatever the AMI's snapshot is: not evidenced as encrypted.
+        if (ebs.length === 0)
+          return [
+            check(
               lt,
-              `block_device_mappings[${String(m.device_name)}].ebs.encrypted`,
-              ebs.encrypted,
-              isTrue(ebs.encrypted),
-            );
-          }),
-      ),
+              'block_device_mappings[].ebs.encrypted',
+              null,
+              false,
+              'no EBS block device mapping: the root volume takes its encryption from the AMI',
+            ),
+          ];
+        return ebs.map((m) => {
+          const e = blocks(m.ebs)[0];
+          return check(
+            lt,
+            `block_device_mappings[${String(m.device_name)}].ebs.encrypted`,
+            e.encrypted ?? null,
+            isTrue(e.encrypted),
+          );
+        });
+      }),
   },
   {
     id: 'CLX-ENC-008',
     title: 'EBS volumes and instance root volumes are encrypted',
     severity: 'error',
     rationale: 'Unencrypted block storage leaves data readable from snapshots and decommissioned disks.',
-    controls: { cis: ['2.2.1'], nist: ['SC-28'] },
+    controls: { cis: [], nist: ['SC-28'] },
     checkov: ['CKV_AWS_3', 'CKV_AWS_8'],
     check: (stack) => [
       ...ofType(stack, 'aws_ebs_volume').map((v) =>
         check(v, 'encrypted', v.attrs.encrypted, isTrue(v.attrs.encrypted)),
       ),
-      ...ofType(stack, 'aws_instance').map((i) => {
+      ...ofType(stack, 'aws_instance').flatMap((i) => {
         const root = blocks(i.attrs.root_block_device)[0];
-        return check(i, 'root_block_device.encrypted', root?.encrypted, isTrue(root?.encrypted));
+        return [
+          check(i, 'root_block_device.encrypted', root?.encrypted, isTrue(root?.encrypted)),
+          ...blocks(i.attrs.ebs_block_device).map((d) =>
+            check(i, `ebs_block_device[${String(d.device_name)}].encrypted`, d.encrypted ?? null, isTrue(d.encrypted)),
+          ),
+        ];
       }),
     ],
   },
@@ -185,13 +205,12 @@ export const encryptionRules: Rule[] = [
     rationale: 'AWS-managed keys (alias/aws/*) cannot have their policy restricted or their rotation evidenced.',
     controls: { cis: [], nist: ['SC-12'] },
     checkov: [],
+    // Key arguments at any depth: launch template block devices, bucket encryption rules, ...
     check: (stack) =>
       stack.resources.flatMap((r) =>
-        ['kms_key_id', 'kms_master_key_id', 'kms_key_arn']
-          .filter((attr) => typeof r.attrs[attr] === 'string')
-          .map((attr) =>
-            check(r, attr, r.attrs[attr], !asList(r.attrs[attr]).some((v) => /alias\/aws\//.test(String(v)))),
-          ),
+        keyArguments(r.attrs, '').map(({ path, value }) =>
+          check(r, path, value, !/(^|:)alias\/aws\//.test(String(value)), 'an AWS-managed key alias'),
+        ),
       ),
   },
 ];

@@ -34,7 +34,8 @@ export const instanceMetadataRules: Rule[] = [
     severity: 'error',
     rationale:
       'A hop limit above 1 lets containers on the node reach the node role credentials; where a workload needs it, a suppression gives the reason.',
-    controls: { cis: ['5.6'], nist: ['AC-3', 'AC-6', 'SC-7'] },
+    // CIS 5.6 asks for IMDSv2 only, not a hop limit: this rule claims no CIS control.
+    controls: { cis: [], nist: ['AC-3', 'AC-6', 'SC-7'] },
     checkov: ['CKV_AWS_341'],
     check: (stack) =>
       metadataOptions(stack)

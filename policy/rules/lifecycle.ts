@@ -1,4 +1,4 @@
-import { blocks, isTrue, lifecycleOf, ofType, referencedResources } from '../attributes';
+import { blocks, bucketConfig, isTrue, lifecycleOf, ofType } from '../attributes';
 import type { Resource, Rule } from '../model';
 import { check } from './check';
 
@@ -79,9 +79,8 @@ export const lifecycleRules: Rule[] = [
     controls: { cis: [], nist: ['CP-9', 'SI-12'] },
     checkov: ['CKV_AWS_21'],
     check: (stack) => {
-      const versioning = ofType(stack, 'aws_s3_bucket_versioning');
       return ofType(stack, 'aws_s3_bucket').map((bucket) => {
-        const v = versioning.find((r) => referencedResources(stack, r.attrs.bucket).includes(bucket));
+        const v = bucketConfig(stack, 'aws_s3_bucket_versioning', bucket);
         const status = blocks(v?.attrs.versioning_configuration)[0]?.status ?? null;
         return check(bucket, 'aws_s3_bucket_versioning.versioning_configuration.status', status, status === 'Enabled');
       });

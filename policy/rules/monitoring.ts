@@ -1,4 +1,4 @@
-import { asList, blocks, isTrue, ofType, resolveResource } from '../attributes';
+import { asList, blocks, customerManagedKey, isTrue, ofType, resolveResource } from '../attributes';
 import type { Check, Resource, Rule, RuleContext, StackModel } from '../model';
 import { check } from './check';
 
@@ -37,21 +37,27 @@ function dimensionsOf(alarm: Resource): Record<string, string> {
   );
 }
 
-/** The text an alarm's kind is read from: its name first, then its metric names. */
-function namesOf(alarm: Resource): string[] {
-  const metrics = [
-    alarm.attrs.metric_name,
-    ...blocks(alarm.attrs.metric_query).flatMap((q) => blocks(q.metric).map((m) => m.metric_name)),
-  ];
-  return [alarm.attrs.alarm_name, ...metrics].filter((n): n is string => typeof n === 'string');
-}
-
+/**
+ * What an alarm watches, read from the metric it evaluates, never from its name: an alarm
+ * named "leak" on the supply temperature watches the supply temperature. Metric math counts
+ * as delta-T when it subtracts a supply from a return temperature, or as the one kind all
+ * its metrics share.
+ */
 function kindOf(alarm: Resource, signals: readonly Signal[]): string | undefined {
-  for (const name of namesOf(alarm)) {
-    const found = signals.find((s) => s.pattern.test(name));
-    if (found) return found.kind;
-  }
-  return undefined;
+  const match = (name: unknown) =>
+    typeof name === 'string' ? signals.find((s) => s.pattern.test(name))?.kind : undefined;
+  if (typeof alarm.attrs.metric_name === 'string') return match(alarm.attrs.metric_name);
+  const queries = blocks(alarm.attrs.metric_query);
+  const kinds = new Set(queries.flatMap((q) => blocks(q.metric).map((m) => match(m.metric_name))));
+  const expression = queries.find((q) => typeof q.expression === 'string' && isTrue(q.return_data ?? true));
+  if (
+    kinds.has('supply-temperature') &&
+    kinds.has('return-temperature') &&
+    kinds.size === 2 &&
+    /-/.test(String(expression?.expression ?? ''))
+  )
+    return signals.some((s) => s.kind === 'delta-t') ? 'delta-t' : undefined;
+  return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 
 /** The value of the first dimension whose key names the unit (such as "Cdu" or "FeedId"). */
@@ -60,9 +66,19 @@ function unitOf(alarm: Resource, key: RegExp): string | undefined {
   return entry?.[1];
 }
 
-/** Groups the stack's metric alarms by unit and checks each unit has every signal. */
-function coverage(stack: StackModel, key: RegExp, signals: readonly Signal[], label: string): Check[] {
+/**
+ * Groups the stack's metric alarms by unit and checks each unit has every signal. The units
+ * are the ones config expects in this stack (when known) and any other the alarms name.
+ */
+function coverage(
+  stack: StackModel,
+  key: RegExp,
+  signals: readonly Signal[],
+  label: string,
+  expected: readonly string[] | undefined,
+): Check[] {
   const units = new Map<string, { alarms: Resource[]; kinds: Set<string> }>();
+  for (const unit of expected ?? []) units.set(unit, { alarms: [], kinds: new Set<string>() });
   for (const alarm of ofType(stack, 'aws_cloudwatch_metric_alarm')) {
     const unit = unitOf(alarm, key);
     if (unit === undefined) continue;
@@ -75,12 +91,15 @@ function coverage(stack: StackModel, key: RegExp, signals: readonly Signal[], la
   return [...units.entries()].map(([unit, { alarms, kinds }]) => {
     const missing = signals.map((s) => s.kind).filter((k) => !kinds.has(k));
     const anchor = alarms[0];
+    const path = anchor ? anchor.path.split('/').slice(0, -1).join('/') || anchor.path : stack.name;
     return check(
-      { address: `${label}:${unit}`, path: anchor.path.split('/').slice(0, -1).join('/') || anchor.path },
+      { address: `${label}:${unit}`, path },
       'aws_cloudwatch_metric_alarm[].metric_name',
       { alarms: alarms.length, signals: [...kinds].sort(), ...(missing.length ? { missing } : {}) },
       missing.length === 0,
-      `${label} ${unit} has no alarm for ${missing.join(', ')}`,
+      alarms.length === 0
+        ? `${label} ${unit} is in the config but has no alarm in this stack`
+        : `${label} ${unit} has no alarm for ${missing.join(', ')}`,
     );
   });
 }
@@ -96,11 +115,10 @@ function encryptedTopic(
 ): { topic: string | null; encrypted: boolean } {
   const found = resolveResource(stack, action, context);
   if (!found || found.resource.type !== 'aws_sns_topic') return { topic: null, encrypted: false };
-  const key = found.resource.attrs.kms_master_key_id;
   const where = found.stack === stack ? '' : `${found.stack.name}:`;
   return {
     topic: `${where}${found.resource.address}`,
-    encrypted: typeof key === 'string' && key !== '' && !/alias\/aws\//.test(key),
+    encrypted: customerManagedKey(found.stack, found.resource.attrs.kms_master_key_id, context).ok,
   };
 }
 
@@ -136,7 +154,7 @@ export const monitoringRules: Rule[] = [
     rationale: 'A liquid-cooled rack at 130 kW overheats in seconds; each failure mode of a CDU needs its own alarm.',
     controls: { cis: [], nist: ['SI-4', 'PE-14', 'PE-15'] },
     checkov: [],
-    check: (stack) => coverage(stack, CDU_KEY, CDU_SIGNALS, 'CDU'),
+    check: (stack, context) => coverage(stack, CDU_KEY, CDU_SIGNALS, 'CDU', context.expected?.(stack.name)?.cdus),
   },
   {
     id: 'CLX-MON-003',
@@ -145,7 +163,7 @@ export const monitoringRules: Rule[] = [
     rationale: 'Losing redundancy silently is how a second fault becomes an outage; every feed signal pages.',
     controls: { cis: [], nist: ['SI-4', 'PE-9', 'PE-11'] },
     checkov: [],
-    check: (stack) => coverage(stack, FEED_KEY, FEED_SIGNALS, 'Feed'),
+    check: (stack, context) => coverage(stack, FEED_KEY, FEED_SIGNALS, 'Feed', context.expected?.(stack.name)?.feeds),
   },
   {
     id: 'CLX-MON-004',
@@ -188,5 +206,33 @@ export const monitoringRules: Rule[] = [
             namespaces.length > 0 && namespaces.every((n) => !n.startsWith('AWS/')),
           );
         }),
+  },
+  {
+    id: 'CLX-MON-006',
+    title:
+      'Every scalable unit the config places in a hall is built: its capacity (reservation or Capacity Block group) and auto scaling group',
+    severity: 'error',
+    rationale:
+      'Contracted GPUs exist only as reserved capacity; a unit missing from the synthesized stack is capacity sold but not there.',
+    controls: { cis: [], nist: ['CM-2', 'CP-2(2)'] },
+    checkov: [],
+    check: (stack, context) => {
+      const units = context.expected?.(stack.name);
+      const expected = units?.scalableUnits;
+      if (expected === undefined) return [];
+      const types = [units?.capacityType ?? 'aws_ec2_capacity_reservation', 'aws_autoscaling_group'];
+      return types
+        .filter((t) => !(units?.leftOut ?? []).includes(t))
+        .map((type) => {
+          const built = ofType(stack, type).length;
+          return check(
+            { address: `${type}[*]`, path: stack.name },
+            'count',
+            { built, expected },
+            built === expected,
+            `config places ${expected} scalable units in this hall; the stack builds ${built} ${type}`,
+          );
+        });
+    },
   },
 ];

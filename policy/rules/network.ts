@@ -1,5 +1,5 @@
-import { blocks, isTrue, ofType, referencedResources, asList } from '../attributes';
-import type { Check, Resource, Rule, StackModel } from '../model';
+import { blocks, isTrue, ofType, referencedResources, asList, resolveResource } from '../attributes';
+import type { Check, Resource, Rule, RuleContext, StackModel } from '../model';
 import { check } from './check';
 
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
@@ -16,7 +16,8 @@ interface IngressEntry {
 /** Every security group ingress, whichever of the three Terraform forms declares it. */
 function securityGroupIngress(stack: StackModel): IngressEntry[] {
   const entries: IngressEntry[] = [];
-  for (const sg of ofType(stack, 'aws_security_group')) {
+  // The default group takes inline rules too: an adopted default group with ingress admits it.
+  for (const sg of ofType(stack, 'aws_security_group', 'aws_default_security_group')) {
     blocks(sg.attrs.ingress).forEach((rule, i) =>
       entries.push({
         resource: sg,
@@ -96,6 +97,93 @@ function ingressFrom(e: IngressEntry): Check {
     open.length === 0,
     `admits ${open.join(', ')}`,
   );
+}
+
+function allPorts(e: IngressEntry): boolean {
+  const all = e.protocol === '-1' || e.protocol === 'all';
+  return all || (e.fromPort <= 0 && e.toPort >= 65535);
+}
+
+/** Every security group egress, in the four forms Terraform declares it. */
+function egressEntries(stack: StackModel): IngressEntry[] {
+  const entries: IngressEntry[] = [];
+  for (const sg of ofType(stack, 'aws_security_group', 'aws_default_security_group')) {
+    blocks(sg.attrs.egress).forEach((rule, i) =>
+      entries.push({
+        resource: sg,
+        attribute: `egress[${i}]`,
+        cidrs: [...asList(rule.cidr_blocks), ...asList(rule.ipv6_cidr_blocks)].map(String),
+        fromPort: Number(rule.from_port ?? 0),
+        toPort: Number(rule.to_port ?? 65535),
+        protocol: String(rule.protocol ?? '-1'),
+      }),
+    );
+  }
+  for (const rule of ofType(stack, 'aws_vpc_security_group_egress_rule')) {
+    entries.push({
+      resource: rule,
+      attribute: 'cidr_ipv4/cidr_ipv6',
+      cidrs: [rule.attrs.cidr_ipv4, rule.attrs.cidr_ipv6].filter((c) => typeof c === 'string') as string[],
+      fromPort: Number(rule.attrs.from_port ?? 0),
+      toPort: Number(rule.attrs.to_port ?? 65535),
+      protocol: String(rule.attrs.ip_protocol ?? '-1'),
+    });
+  }
+  for (const rule of ofType(stack, 'aws_security_group_rule').filter((r) => r.attrs.type === 'egress')) {
+    entries.push({
+      resource: rule,
+      attribute: 'cidr_blocks/ipv6_cidr_blocks',
+      cidrs: [...asList(rule.attrs.cidr_blocks), ...asList(rule.attrs.ipv6_cidr_blocks)].map(String),
+      fromPort: Number(rule.attrs.from_port ?? 0),
+      toPort: Number(rule.attrs.to_port ?? 65535),
+      protocol: String(rule.attrs.protocol ?? '-1'),
+    });
+  }
+  return entries;
+}
+
+const INTERNET_GATEWAYS = [
+  'aws_internet_gateway',
+  'aws_egress_only_internet_gateway',
+  'aws_internet_gateway_attachment',
+];
+/** Route arguments that name a next hop; gateway_id and egress_only_gateway_id can reach the internet. */
+const ROUTE_TARGETS = ['gateway_id', 'egress_only_gateway_id', 'nat_gateway_id', 'carrier_gateway_id'];
+
+/** Routes in every form: aws_route, and inline routes of route tables (default ones included). */
+function routes(stack: StackModel): { resource: Resource; attribute: string; route: Record<string, unknown> }[] {
+  return [
+    ...ofType(stack, 'aws_route').map((r) => ({ resource: r, attribute: 'route targets', route: r.attrs })),
+    ...ofType(stack, 'aws_route_table', 'aws_default_route_table').flatMap((t) =>
+      blocks(t.attrs.route).map((route, i) => ({ resource: t, attribute: `route[${i}] targets`, route })),
+    ),
+  ];
+}
+
+/**
+ * Why a route target may lead to the internet, or undefined when it cannot. Gateway ids are
+ * judged by prefix (igw-, eigw-; a virtual private gateway vgw- and the S3/DynamoDB gateway
+ * endpoints vpce- are private) or by the resource a reference leads to; a reference this guard
+ * cannot follow fails.
+ */
+function internetTarget(
+  stack: StackModel,
+  attribute: string,
+  value: unknown,
+  context: RuleContext,
+): string | undefined {
+  if (attribute === 'egress_only_gateway_id') return 'an egress-only internet gateway';
+  if (attribute === 'carrier_gateway_id') return 'a carrier gateway reaches the carrier network';
+  const text = String(value);
+  if (text.includes('${')) {
+    const found = resolveResource(stack, text, context);
+    if (!found) return `cannot follow ${text} to the gateway it names`;
+    if (INTERNET_GATEWAYS.includes(found.resource.type)) return `${found.resource.address} is an internet gateway`;
+    return undefined;
+  }
+  if (attribute === 'nat_gateway_id') return undefined; // a NAT gateway's own route is judged where it lives
+  if (/^(vgw|vpce)-[0-9a-f]+$/.test(text) || text === 'local') return undefined;
+  return /^igw-/.test(text) ? `${text} is an internet gateway` : `${text} is not a known private gateway id`;
 }
 
 /** VPCs of the stack and the resources that refer to them. */
@@ -260,25 +348,17 @@ export const networkRules: Rule[] = [
     rationale: 'Unrestricted egress is the path for data exfiltration; egress names its destinations.',
     controls: { cis: [], nist: ['SC-7(5)', 'AC-4'] },
     checkov: ['CKV_AWS_382'],
-    check: (stack) => [
-      ...ofType(stack, 'aws_security_group').flatMap((sg) =>
-        blocks(sg.attrs.egress).map((rule, i) => {
-          const open = [...asList(rule.cidr_blocks), ...asList(rule.ipv6_cidr_blocks)].some((c) =>
-            ANYWHERE.includes(String(c)),
-          );
-          return check(sg, `egress[${i}]`, rule, !(open && String(rule.protocol) === '-1'));
-        }),
-      ),
-      ...ofType(stack, 'aws_vpc_security_group_egress_rule').map((r) => {
-        const open = ANYWHERE.includes(String(r.attrs.cidr_ipv4)) || ANYWHERE.includes(String(r.attrs.cidr_ipv6));
+    check: (stack) =>
+      egressEntries(stack).map((e) => {
+        const open = e.cidrs.filter((c) => ANYWHERE.includes(c));
         return check(
-          r,
-          'cidr_ipv4/ip_protocol',
-          { cidr: r.attrs.cidr_ipv4 ?? r.attrs.cidr_ipv6 ?? null, protocol: r.attrs.ip_protocol },
-          !(open && String(r.attrs.ip_protocol) === '-1'),
+          e.resource,
+          e.attribute,
+          { cidrs: e.cidrs, ports: `${e.fromPort}-${e.toPort}`, protocol: e.protocol },
+          !(open.length > 0 && allPorts(e)),
+          `sends every port to ${open.join(', ')}`,
         );
       }),
-    ],
   },
   {
     id: 'CLX-NET-010',
@@ -288,23 +368,24 @@ export const networkRules: Rule[] = [
       'Cluster and tenant networks are private by design; egress goes through endpoints and the Transit Gateway.',
     controls: { cis: [], nist: ['SC-7', 'SC-7(4)'] },
     checkov: [],
-    check: (stack) => {
-      const viaGateway = (value: unknown) =>
-        referencedResources(stack, value).some((r) => r.type === 'aws_internet_gateway');
-      return [
-        ...ofType(stack, 'aws_internet_gateway').map((g) =>
-          check(g, 'type', g.type, false, 'an internet gateway exists in a private-by-design network'),
-        ),
-        ...ofType(stack, 'aws_route').map((r) =>
-          check(r, 'gateway_id', r.attrs.gateway_id ?? null, !viaGateway(r.attrs.gateway_id)),
-        ),
-        ...ofType(stack, 'aws_route_table').flatMap((t) =>
-          blocks(t.attrs.route).map((route, i) =>
-            check(t, `route[${i}].gateway_id`, route.gateway_id ?? null, !viaGateway(route.gateway_id)),
-          ),
-        ),
-      ];
-    },
+    check: (stack, context) => [
+      ...ofType(stack, ...INTERNET_GATEWAYS).map((g) =>
+        check(g, 'type', g.type, false, 'an internet gateway exists in a private-by-design network'),
+      ),
+      ...routes(stack).map(({ resource, attribute, route }) => {
+        const targets = ROUTE_TARGETS.filter((a) => route[a] !== undefined && route[a] !== null && route[a] !== '');
+        const bad = targets
+          .map((a) => ({ a, why: internetTarget(stack, a, route[a], context) }))
+          .filter((t) => t.why !== undefined);
+        return check(
+          resource,
+          attribute,
+          Object.fromEntries(targets.map((a) => [a, route[a]])),
+          bad.length === 0,
+          bad.map((b) => `${b.a}: ${b.why}`).join('; '),
+        );
+      }),
+    ],
   },
   {
     id: 'CLX-NET-011',

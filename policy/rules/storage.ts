@@ -1,10 +1,41 @@
-import { blocks, isTrue, ofType, policyStatements, referencedResources } from '../attributes';
+import { asList, blocks, bucketConfig, isTrue, referencedResources, type PolicyStatement, ofType } from '../attributes';
+import { readPolicy } from '../policy-documents';
 import type { Resource, Rule, StackModel } from '../model';
 import { check } from './check';
 
-/** The resource of a given type that configures a bucket (by its `bucket` argument). */
-function configOf(stack: StackModel, type: string, bucket: Resource): Resource | undefined {
-  return ofType(stack, type).find((r) => referencedResources(stack, r.attrs.bucket).includes(bucket));
+const configOf = (stack: StackModel, type: string, bucket: Resource) => bucketConfig(stack, type, bucket);
+
+const ALL_S3 = ['s3:*', '*'];
+
+/**
+ * A deny that holds for every request without TLS: every principal, every S3 action, the
+ * bucket and its objects, and no condition but aws:SecureTransport = false.
+ */
+function isTlsDeny(stack: StackModel, s: PolicyStatement, bucket: Resource): boolean {
+  if (s.Effect !== 'Deny') return false;
+  const p = s.Principal;
+  const everyone =
+    p === '*' || (!!p && typeof p === 'object' && asList((p as Record<string, unknown>).AWS).includes('*'));
+  if (!everyone || (s as Record<string, unknown>).NotPrincipal !== undefined) return false;
+  if (s.NotAction !== undefined || !asList(s.Action).some((a) => ALL_S3.includes(String(a).toLowerCase())))
+    return false;
+  const resources = asList(s.Resource).map(String);
+  const name = String(bucket.attrs.bucket ?? '');
+  const isBucket = (r: string) =>
+    r === '*' || referencedResources(stack, r).includes(bucket) || r === `arn:aws:s3:::${name}`;
+  const bucketArn = resources.some((r) => isBucket(r) && !r.endsWith('/*'));
+  const objects = resources.some((r) => r === '*' || (r.endsWith('/*') && isBucket(r.slice(0, -2))));
+  if (!bucketArn || !objects) return false;
+  const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const operators = Object.keys(condition);
+  if (operators.length !== 1 || operators[0] !== 'Bool') return false;
+  const keys = Object.entries(condition.Bool ?? {});
+  return (
+    keys.length === 1 &&
+    keys[0][0] === 'aws:SecureTransport' &&
+    asList(keys[0][1]).length === 1 &&
+    String(asList(keys[0][1])[0]) === 'false'
+  );
 }
 
 const BLOCKS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
@@ -39,11 +70,17 @@ export const storageRules: Rule[] = [
     check: (stack) =>
       ofType(stack, 'aws_s3_bucket').map((bucket) => {
         const policy = configOf(stack, 'aws_s3_bucket_policy', bucket);
-        const denies = (policyStatements(policy?.attrs.policy) ?? []).some(
-          (s) =>
-            s.Effect === 'Deny' && /"aws:SecureTransport":\s*(false|"false")/.test(JSON.stringify(s.Condition ?? {})),
+        const read = policy ? readPolicy(stack, policy.attrs.policy) : { unreadable: 'no aws_s3_bucket_policy' };
+        const denies = 'statements' in read && read.statements.some((s) => isTlsDeny(stack, s, bucket));
+        return check(
+          bucket,
+          'aws_s3_bucket_policy.Statement[Deny * s3:* bucket+objects if aws:SecureTransport=false]',
+          denies,
+          denies,
+          'unreadable' in read
+            ? read.unreadable
+            : 'no Deny of every principal and S3 action on the bucket and its objects when aws:SecureTransport is false',
         );
-        return check(bucket, 'aws_s3_bucket_policy.Statement[Condition aws:SecureTransport=false]', denies, denies);
       }),
   },
   {

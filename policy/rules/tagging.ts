@@ -40,7 +40,7 @@ export const taggingRules: Rule[] = [
     severity: 'error',
     rationale:
       'Handling rules (encryption, retention, access) follow the classification; it must be one the policy defines.',
-    controls: { cis: ['2.1.3'], nist: ['RA-2', 'CM-8', 'SC-16'] },
+    controls: { cis: [], nist: ['RA-2', 'CM-8', 'SC-16'] },
     checkov: [],
     check: (stack) =>
       tagged(stack).map((r) => {

@@ -21,6 +21,23 @@ const tlsPolicy = JSON.stringify({
     },
   ],
 });
+const scoped = (action: string | string[], resource: string) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
+const goodTrail = {
+  name: 't',
+  s3_bucket_name: BUCKET,
+  is_multi_region_trail: true,
+  include_global_service_events: true,
+  enable_log_file_validation: true,
+  kms_key_id: KEY,
+  event_selector: [
+    {
+      read_write_type: 'All',
+      include_management_events: true,
+      data_resource: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3:::tenant-data/'] }],
+    },
+  ],
+};
 const lt = (extra: Record<string, unknown>) => ({
   aws_launch_template: {
     lt: { name: 'lt', metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1 }, ...extra },
@@ -36,7 +53,7 @@ const alarm = (name: string, metric: string, dims: Record<string, string>, extra
   alarm_actions: [ref('aws_sns_topic', 't', 'arn')],
   ...extra,
 });
-const topic = { aws_sns_topic: { t: { name: 't', kms_master_key_id: KEY } } };
+const topic = { aws_sns_topic: { t: { name: 't', kms_master_key_id: KEY } }, aws_kms_key: { k: goodKey } };
 const cduAlarms = (metrics: string[]) =>
   Object.fromEntries(
     metrics.map((m) => [`cdu-1-${m}`, alarm(`hall-a cdu-1 ${m}`, m, { Cluster: 'c', Hall: 'a', Cdu: 'cdu-1' })]),
@@ -77,7 +94,7 @@ const CASES: Record<string, Case> = {
   },
   'CLX-ENC-004': {
     bad: { aws_sns_topic: { t: { name: 't', kms_master_key_id: 'alias/aws/sns' } } },
-    good: { aws_sns_topic: { t: { name: 't', kms_master_key_id: KEY } } },
+    good: { aws_sns_topic: { t: { name: 't', kms_master_key_id: KEY } }, aws_kms_key: { k: goodKey } },
   },
   'CLX-ENC-005': {
     bad: {
@@ -87,6 +104,7 @@ const CASES: Record<string, Case> = {
       },
     },
     good: {
+      aws_kms_key: { k: goodKey },
       aws_s3_bucket: bucket(),
       aws_s3_bucket_server_side_encryption_configuration: {
         e: {
@@ -98,7 +116,7 @@ const CASES: Record<string, Case> = {
   },
   'CLX-ENC-006': {
     bad: { aws_cloudwatch_log_group: { g: { name: 'g' } } },
-    good: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } } },
+    good: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } }, aws_kms_key: { k: goodKey } },
   },
   'CLX-ENC-007': {
     bad: lt({ block_device_mappings: [{ device_name: '/dev/xvda', ebs: { volume_size: 10, encrypted: 'false' } }] }),
@@ -118,7 +136,7 @@ const CASES: Record<string, Case> = {
     bad: {
       aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: 'arn:aws:kms:us-east-1:111111111111:alias/aws/logs' } },
     },
-    good: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } } },
+    good: { aws_cloudwatch_log_group: { g: { name: 'g', kms_key_id: KEY } }, aws_kms_key: { k: goodKey } },
   },
   'CLX-NET-001': {
     bad: {
@@ -261,6 +279,7 @@ const CASES: Record<string, Case> = {
           permissions_boundary: ref('aws_iam_policy', 'b', 'arn'),
         },
       },
+      aws_iam_policy: { b: { policy: scoped('s3:GetObject', 'arn:aws:s3:::data/*') } },
     },
   },
   'CLX-IAM-003': {
@@ -284,6 +303,119 @@ const CASES: Record<string, Case> = {
         },
       },
     },
+  },
+  'CLX-IAM-007': {
+    bad: { aws_iam_policy: { p: { policy: scoped('iam:*', 'arn:aws:iam::111111111111:role/x') } } },
+    good: { aws_iam_policy: { p: { policy: scoped('iam:GetRole', 'arn:aws:iam::111111111111:role/x') } } },
+  },
+  'CLX-IAM-008': {
+    bad: { aws_iam_role_policy: { p: { role: 'r', policy: scoped('s3:GetObject', '*') } } },
+    good: { aws_iam_role_policy: { p: { role: 'r', policy: scoped('sts:GetCallerIdentity', '*') } } },
+  },
+  'CLX-IAM-009': {
+    bad: {
+      aws_iam_policy: {
+        p: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] }) },
+      },
+    },
+    good: {
+      aws_iam_policy: {
+        p: { policy: JSON.stringify({ Statement: [{ Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }] }) },
+      },
+    },
+  },
+  'CLX-IAM-010': {
+    bad: {
+      aws_iam_policy: {
+        p: { policy: scoped(['iam:PassRole', 'ec2:RunInstances'], 'arn:aws:iam::111111111111:role/x') },
+      },
+    },
+    good: { aws_iam_policy: { p: { policy: scoped(['iam:GetRole'], 'arn:aws:iam::111111111111:role/x') } } },
+  },
+  'CLX-IAM-011': {
+    bad: { aws_iam_role: { r: { name: 'r', assume_role_policy: '{}' } } },
+    good: {
+      aws_iam_role: {
+        r: { name: 'r', assume_role_policy: '{}', permissions_boundary: 'arn:aws:iam::111111111111:policy/b' },
+      },
+    },
+  },
+  'CLX-IAM-012': {
+    bad: {
+      aws_s3_bucket_policy: {
+        p: {
+          bucket: 'data',
+          policy: JSON.stringify({
+            Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }],
+          }),
+        },
+      },
+    },
+    good: { aws_s3_bucket_policy: { p: { bucket: 'data', policy: tlsPolicy } } },
+  },
+  'CLX-IAM-013': {
+    bad: { aws_iam_role: { r: { name: 'r', assume_role_policy: '{}', tags: { tenant: 'lab-beta' } } } },
+    good: {
+      aws_iam_role: {
+        r: {
+          name: 'r',
+          assume_role_policy: '{}',
+          tags: { tenant: 'lab-alpha' },
+          permissions_boundary: ref('aws_iam_policy', 'b', 'arn'),
+        },
+      },
+      aws_iam_policy: { b: { policy: scoped('s3:GetObject', 'arn:aws:s3:::data/*') } },
+    },
+    context: { tenants: new Map(), expected: () => ({ tenants: ['lab-alpha'] }) },
+  },
+  'CLX-MON-006': {
+    bad: { aws_ec2_capacity_reservation: { c: {} }, aws_autoscaling_group: { a: { tag: [] } } },
+    good: {
+      aws_ec2_capacity_reservation: { c: {}, d: {} },
+      aws_autoscaling_group: { a: { tag: [] }, b: { tag: [] } },
+    },
+    context: { tenants: new Map(), expected: () => ({ scalableUnits: 2 }) },
+  },
+  'CLX-AUD-001': {
+    bad: { aws_cloudtrail: { t: { ...goodTrail, is_multi_region_trail: false } } },
+    good: { aws_cloudtrail: { t: goodTrail } },
+  },
+  'CLX-AUD-002': {
+    bad: { aws_cloudtrail: { t: { ...goodTrail, enable_log_file_validation: false } } },
+    good: { aws_cloudtrail: { t: goodTrail } },
+  },
+  'CLX-AUD-003': {
+    bad: { aws_cloudtrail: { t: { ...goodTrail, kms_key_id: undefined } } },
+    good: { aws_cloudtrail: { t: goodTrail }, aws_kms_key: { k: goodKey } },
+  },
+  'CLX-AUD-004': {
+    bad: { aws_cloudtrail: { t: goodTrail }, aws_s3_bucket: bucket() },
+    good: {
+      aws_cloudtrail: { t: goodTrail },
+      aws_s3_bucket: { ...bucket(), l: { bucket: 'logs' } },
+      aws_s3_bucket_logging: { g: { bucket: BUCKET, target_bucket: ref('aws_s3_bucket', 'l') } },
+    },
+  },
+  'CLX-AUD-005': {
+    bad: { aws_cloudtrail: { t: { ...goodTrail, event_selector: [{ read_write_type: 'All' }] } } },
+    good: { aws_cloudtrail: { t: goodTrail } },
+    context: { tenants: new Map(), expected: () => ({ audit: { tenantBuckets: ['tenant-data'] } }) },
+  },
+  'CLX-AUD-006': {
+    bad: { aws_config_configuration_recorder: { r: { name: 'r', recording_group: { all_supported: true } } } },
+    good: {
+      aws_config_configuration_recorder: {
+        r: { name: 'r', recording_group: { all_supported: true, include_global_resource_types: true } },
+      },
+      aws_config_delivery_channel: { c: { s3_bucket_name: 'b' } },
+      aws_config_configuration_recorder_status: {
+        s: { name: ref('aws_config_configuration_recorder', 'r', 'name'), is_enabled: true },
+      },
+    },
+  },
+  'CLX-AUD-007': {
+    bad: { aws_ebs_encryption_by_default: { e: { enabled: false } } },
+    good: { aws_ebs_encryption_by_default: { e: { enabled: true } } },
   },
   'CLX-IAM-004': {
     bad: {
@@ -454,7 +586,7 @@ describe('the rule pack', () => {
     expect(RULES.length).toBeGreaterThanOrEqual(30);
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
     for (const rule of RULES) {
-      expect(rule.id).toMatch(/^CLX-(ENC|NET|IMD|IAM|LIF|STO|TAG|MON)-\d{3}$/);
+      expect(rule.id).toMatch(/^CLX-(ENC|NET|IMD|IAM|LIF|STO|TAG|MON|AUD)-\d{3}$/);
       expect(rule.rationale.length).toBeGreaterThan(20);
       expect(rule.controls.nist.length).toBeGreaterThan(0);
       for (const id of rule.checkov) expect(id).toMatch(/^CKV2?_AWS_\d+$/);
@@ -493,7 +625,7 @@ describe('the rule pack', () => {
 
   it('follows a remote state output to an encrypted topic in the stack that exports it', () => {
     const alerting = model(
-      { aws_sns_topic: { t: { kms_master_key_id: KEY } } },
+      { aws_sns_topic: { t: { kms_master_key_id: KEY } }, aws_kms_key: { k: goodKey } },
       { output: { page: { value: ref('aws_sns_topic', 't', 'arn') } } },
       'env-alerting',
     );

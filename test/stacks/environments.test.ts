@@ -97,8 +97,29 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
     const plan = planStacks(env.config);
     expect([...env.stacks.keys()]).toEqual(plan.map((p) => p.name));
     for (const stack of env.stacks.keys())
-      expect(stack).toMatch(new RegExp(`^${name}-(bootstrap|colossus-[12]-[a-z]+(-[a-z0-9-]+)?)$`));
+      expect(stack).toMatch(new RegExp(`^${name}-(bootstrap|audit|colossus-[12]-[a-z]+(-[a-z0-9-]+)?)$`));
     expect(env.stacks.has(`${name}-bootstrap`)).toBe(env.config.environment.backend.type === 's3');
+    expect(env.stacks.has(`${name}-audit`)).toBe(true);
+  });
+
+  it('audits the environment: one multi-region trail recording every tenant data bucket, and AWS Config', () => {
+    const audit = env.stacks.get(`${name}-audit`)!;
+    const trails = Object.values(resourcesOf(audit, 'aws_cloudtrail')) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized JSON
+    expect(trails).toHaveLength(1);
+    expect(trails[0].is_multi_region_trail).toBe(true);
+    const recorded = trails[0].event_selector.flatMap((s: { data_resource: { values: string[] }[] }) =>
+      s.data_resource.flatMap((d) => d.values),
+    );
+    const buckets = env.config.clusters.flatMap((c) =>
+      c.tenants.map(
+        (t) => `arn:aws:s3:::${env.config.environment.name}-${t.id}-data-${env.config.environment.accountId}/`,
+      ),
+    );
+    const backend = env.config.environment.backend;
+    if (backend.type === 's3') buckets.push(`arn:aws:s3:::${backend.bucket}/`);
+    expect(recorded.sort()).toEqual(buckets.sort());
+    expect(Object.keys(resourcesOf(audit, 'aws_config_configuration_recorder'))).toHaveLength(1);
+    expect(Object.keys(resourcesOf(audit, 'aws_config_delivery_channel'))).toHaveLength(1);
   });
 
   it('keeps its topology: resource types and counts, state reads and outputs of every stack', () => {

@@ -20,7 +20,7 @@ describe.each(['dev', 'staging'])('diagram of %s', (name) => {
     expect(model.stacks.map((s) => s.name)).toEqual(plan.map((p) => p.name));
     for (const p of plan) {
       const node = model.stacks.find((s) => s.name === p.name)!;
-      expect(node.cluster).toBe(p.layer === 'bootstrap' ? undefined : p.cluster.id);
+      expect(node.cluster).toBe('cluster' in p ? p.cluster.id : undefined);
     }
   });
 

@@ -1,0 +1,67 @@
+/**
+ * IAM privilege-escalation methods: action sets that let a principal grant itself more than it
+ * was given. Catalogue as data, kept from public research:
+ * - Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and Mitigation"
+ *   (https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/), methods 1-21;
+ * - Salesforce Cloudsplaining, "Privilege Escalation" glossary, which files the same methods in five
+ *   categories (https://github.com/salesforce/cloudsplaining, docs/glossary/privilege-escalation.md),
+ *   for the SageMaker notebook method added after the original list.
+ * A principal is flagged when the policies attached to it allow every action of one method.
+ */
+export interface EscalationMethod {
+  readonly name: string;
+  readonly actions: readonly string[];
+}
+
+export const PRIVILEGE_ESCALATION_METHODS: readonly EscalationMethod[] = [
+  { name: 'CreateNewPolicyVersion', actions: ['iam:CreatePolicyVersion'] },
+  { name: 'SetExistingDefaultPolicyVersion', actions: ['iam:SetDefaultPolicyVersion'] },
+  { name: 'CreateEC2WithExistingInstanceProfile', actions: ['iam:PassRole', 'ec2:RunInstances'] },
+  { name: 'CreateAccessKey', actions: ['iam:CreateAccessKey'] },
+  { name: 'CreateLoginProfile', actions: ['iam:CreateLoginProfile'] },
+  { name: 'UpdateLoginProfile', actions: ['iam:UpdateLoginProfile'] },
+  { name: 'AttachUserPolicy', actions: ['iam:AttachUserPolicy'] },
+  { name: 'AttachGroupPolicy', actions: ['iam:AttachGroupPolicy'] },
+  { name: 'AttachRolePolicy', actions: ['iam:AttachRolePolicy', 'sts:AssumeRole'] },
+  { name: 'PutUserPolicy', actions: ['iam:PutUserPolicy'] },
+  { name: 'PutGroupPolicy', actions: ['iam:PutGroupPolicy'] },
+  { name: 'PutRolePolicy', actions: ['iam:PutRolePolicy', 'sts:AssumeRole'] },
+  { name: 'AddUserToGroup', actions: ['iam:AddUserToGroup'] },
+  { name: 'UpdateRolePolicyToAssumeIt', actions: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'] },
+  {
+    name: 'PassExistingRoleToNewLambdaThenInvoke',
+    actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
+  },
+  {
+    name: 'PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo',
+    actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'],
+  },
+  { name: 'EditExistingLambdaFunctionWithRole', actions: ['lambda:UpdateFunctionCode'] },
+  { name: 'PassExistingRoleToNewGlueDevEndpoint', actions: ['iam:PassRole', 'glue:CreateDevEndpoint'] },
+  { name: 'UpdateExistingGlueDevEndpoint', actions: ['glue:UpdateDevEndpoint'] },
+  { name: 'PassExistingRoleToCloudFormation', actions: ['iam:PassRole', 'cloudformation:CreateStack'] },
+  {
+    name: 'PassExistingRoleToNewDataPipeline',
+    actions: ['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition'],
+  },
+  {
+    name: 'PassExistingRoleToNewSageMakerNotebook',
+    actions: ['iam:PassRole', 'sagemaker:CreateNotebookInstance', 'sagemaker:CreatePresignedNotebookInstanceUrl'],
+  },
+];
+
+/**
+ * Actions that take no resource-level permission, so Resource "*" is the only way to grant them
+ * (AWS Service Authorization Reference: the "Resource types" column is empty for these actions,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
+ */
+export const ACTIONS_WITHOUT_RESOURCE_TYPES: readonly string[] = [
+  'sts:GetCallerIdentity',
+  'cloudwatch:PutMetricData',
+  'ec2:DescribeInstances',
+  'ec2:DescribeNetworkInterfaces',
+  'logs:DescribeLogGroups',
+  's3:ListAllMyBuckets',
+  'kms:ListAliases',
+  'kms:ListKeys',
+];

@@ -1,0 +1,46 @@
+import { scalableUnitSlots } from '../config/capacity';
+import { cduIds } from '../config/cooling';
+import type { ColossusConfig } from '../config/schema';
+import { planStacks } from '../stacks/sharding';
+import { tenantDataBuckets } from '../stacks/audit-stack';
+import type { ExpectedUnits } from './model';
+
+/**
+ * What config says each stack must hold, so that coverage rules count against the config and
+ * not against what happened to be synthesized: deleting every alarm of a CDU, every SU of a
+ * hall, or a whole tenant then fails instead of passing with nothing to check.
+ */
+export function expectedUnits(config: ColossusConfig): Map<string, ExpectedUnits> {
+  const result = new Map<string, ExpectedUnits>();
+  for (const plan of planStacks(config)) {
+    switch (plan.layer) {
+      case 'monitoring':
+        result.set(plan.name, { cdus: cduIds(plan.cluster.cooling) });
+        break;
+      case 'alerting':
+        result.set(plan.name, { feeds: plan.cluster.power.feeds.map((f) => f.id) });
+        break;
+      case 'compute': {
+        const capacityType =
+          plan.cluster.fabric.capacity === 'capacity-block'
+            ? 'aws_resourcegroups_group'
+            : 'aws_ec2_capacity_reservation';
+        result.set(plan.name, {
+          scalableUnits: scalableUnitSlots(plan.cluster, plan.hall).length,
+          capacityType,
+          leftOut: config.environment.emulatorGaps.includes('capacity-reservations') ? [capacityType] : [],
+        });
+        break;
+      }
+      case 'tenancy':
+        result.set(plan.name, { tenants: plan.cluster.tenants.map((t) => t.id) });
+        break;
+      case 'audit':
+        result.set(plan.name, { audit: { tenantBuckets: tenantDataBuckets(config) } });
+        break;
+      default:
+        break;
+    }
+  }
+  return result;
+}
