@@ -31,3 +31,11 @@ export function overlongAccountNames(
     .filter((kind) => names[kind].length > ACCOUNT_NAME_LIMITS[kind])
     .map((kind) => ({ kind, name: names[kind], limit: ACCOUNT_NAME_LIMITS[kind] }));
 }
+
+/**
+ * The audit stack's account-wide bucket names (stacks/audit-stack.ts); the account id keeps them
+ * globally unique.
+ */
+export function auditBucketNames(environment: string, accountId: string): { trail: string; accessLogs: string } {
+  return { trail: `${environment}-audit-trail-${accountId}`, accessLogs: `${environment}-audit-access-${accountId}` };
+}

@@ -2,6 +2,7 @@ import { tenantAccountNames } from './account-names';
 import { NAME_RULES, nameProblems, type NameKind } from './aws-limits';
 import { cduIds } from './cooling';
 import type { ColossusConfig } from './schema';
+import { auditBucketNames } from './account-names';
 
 /**
  * Every name the stacks give an AWS resource, derived from config in one place so the config
@@ -57,6 +58,18 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
     const path = ['environment', 'backend', 'bucket'];
     names.push({ kind: 's3Bucket', name: env.backend.bucket, path });
     names.push({ kind: 'kmsAlias', name: `alias/${env.backend.bucket}`, path });
+  }
+  // The audit stack (<env>-audit): the trail's and access logs' buckets, the trail key's alias and
+  // the Config recorder's role.
+  {
+    const path = ['environment', 'name'];
+    const audit = auditBucketNames(env.name, env.accountId);
+    names.push(
+      { kind: 's3Bucket', name: audit.trail, path },
+      { kind: 's3Bucket', name: audit.accessLogs, path },
+      { kind: 'kmsAlias', name: `alias/${env.name}-audit-trail`, path },
+      { kind: 'iamRole', name: `${env.name}-audit-config`, path },
+    );
   }
   const composites = !env.emulatorGaps.includes('composite-alarms');
   const placementGroups = !env.emulatorGaps.includes('cluster-placement-groups');

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { EbsEncryptionByDefault } from '@cdktf/provider-aws/lib/ebs-encryption-by-default';
-import { tenantAccountNames } from '../config/account-names';
+import { auditBucketNames, tenantAccountNames } from '../config/account-names';
 import type { ColossusConfig } from '../config/schema';
 import type { Target } from '../config/target';
 import { AuditTrail } from '../constructs/audit/audit-trail';
@@ -10,11 +10,6 @@ import { ColossusStack } from './colossus-stack';
 export interface AuditStackProps {
   readonly config: ColossusConfig;
   readonly target?: Target;
-}
-
-/** The account-wide audit bucket names of an environment; the account id keeps them globally unique. */
-export function auditBucketNames(environment: string, accountId: string): { trail: string; accessLogs: string } {
-  return { trail: `${environment}-audit-trail-${accountId}`, accessLogs: `${environment}-audit-access-${accountId}` };
 }
 
 /** Every tenant data bucket of the environment, named as the tenancy stacks name them. */

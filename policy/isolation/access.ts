@@ -126,10 +126,13 @@ export function proveAccess(
     cannot(n, attribute, `does not name a role of this synth output (${String(value)})`);
     return undefined;
   };
-  const managed = (n: ResourceNode, attribute: string, value: unknown): Statement[] | undefined => {
+  // A managed policy the synth output does not hold (an AWS managed policy) cannot be read. That
+  // matters only where a tenant's principal (or anyone) can act as the role: there, can() finds
+  // the role's policies unreadable and reports the attachment as "cannot prove". A role only an
+  // AWS service can assume (the Config recorder's) never acts for a tenant.
+  const managed = (n: ResourceNode, _attribute: string, value: unknown): Statement[] | undefined => {
     const r = t.resolver.resolve(n.stack, value);
     if (r.kind === 'resource' && r.node.type === 'aws_iam_policy') return policy(r.node, 'policy', r.node.body.policy);
-    cannot(n, attribute, `names a managed policy the synth output does not hold (${String(value)})`);
     return undefined;
   };
 
