@@ -147,7 +147,10 @@ export function proveAccess(
     identity.set(role.key, []);
     trust.set(role.key, policy(role, 'assume_role_policy', role.body.assume_role_policy));
     if (role.body.permissions_boundary !== undefined) {
-      boundary.set(role.key, managed(role, 'permissions_boundary', role.body.permissions_boundary));
+      const bound = managed(role, 'permissions_boundary', role.body.permissions_boundary);
+      boundary.set(role.key, bound);
+      // An unreadable boundary is named by the role that carries it, wherever it decides access.
+      if (bound === undefined) source(role, role);
       const b = t.resolver.resolve(role.stack, role.body.permissions_boundary);
       if (b.kind === 'resource') source(role, b.node);
     }
@@ -156,8 +159,13 @@ export function proveAccess(
       unknown
     >[])
       identity.get(role.key)!.push(policy(role, 'inline_policy', p.policy));
-    for (const arn of (Array.isArray(role.body.managed_policy_arns) ? role.body.managed_policy_arns : []) as unknown[])
-      identity.get(role.key)!.push(managed(role, 'managed_policy_arns', arn));
+    for (const arn of (Array.isArray(role.body.managed_policy_arns)
+      ? role.body.managed_policy_arns
+      : []) as unknown[]) {
+      const statements = managed(role, 'managed_policy_arns', arn);
+      identity.get(role.key)!.push(statements);
+      if (statements === undefined) source(role, role);
+    }
   }
   for (const p of byType('aws_iam_role_policy')) {
     const role = roleRef(p, 'role', p.body.role);

@@ -1061,6 +1061,24 @@ export const MUTATIONS: readonly Mutation[] = [
       }),
   },
   {
+    kind: "an AWS-managed policy in the tenant role's own managed_policy_arns",
+    family: 'access',
+    expect: 'cannot prove',
+    apply: (c) => {
+      c.body('aws_iam_role', `${c.b.id}/role`).managed_policy_arns = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'];
+      return c.key(`aws_iam_role.${nameAt(c.tenancy, 'aws_iam_role', `${c.b.id}/role`)}`);
+    },
+  },
+  {
+    kind: "an AWS-managed policy as the tenant role's permission boundary",
+    family: 'access',
+    expect: 'cannot prove',
+    apply: (c) => {
+      c.body('aws_iam_role', `${c.b.id}/role`).permissions_boundary = 'arn:aws:iam::aws:policy/AdministratorAccess';
+      return c.key(`aws_iam_role.${nameAt(c.tenancy, 'aws_iam_role', `${c.b.id}/role`)}`);
+    },
+  },
+  {
     kind: 'a bucket ACL (a type outside the catalogue)',
     family: 'access',
     expect: 'cannot prove',
