@@ -151,6 +151,80 @@ export function orphans(
   return out;
 }
 
+/** The state of a stack as `terraform state pull` prints it, attributes included. */
+export interface StateWithAttributes {
+  readonly resources?: {
+    mode: string;
+    type: string;
+    name: string;
+    instances?: { attributes?: Record<string, unknown> }[];
+  }[];
+}
+
+const RULE_TYPES: Readonly<Record<string, boolean>> = {
+  aws_vpc_security_group_ingress_rule: false,
+  aws_vpc_security_group_egress_rule: true,
+};
+
+/** The id a `${aws_security_group.NAME.id}` reference resolves to in state, if it does. */
+function resolveId(value: unknown, state: StateWithAttributes): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ref = /^\$\{([a-z0-9_]+)\.([^.}]+)\.id\}$/.exec(value);
+  if (!ref) return value.includes('${') ? undefined : value;
+  const held = (state.resources ?? []).find((r) => r.mode === 'managed' && r.type === ref[1] && r.name === ref[2]);
+  const id = held?.instances?.[0]?.attributes?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Security group rules a stack declares that are missing from its state but exist in the
+ * emulator: a rule has no name, so it is matched on what AWS refuses a duplicate of (group,
+ * direction, protocol, ports and peer), among the rules no state entry holds yet.
+ */
+export function ruleOrphans(
+  synthesized: SynthesizedStack,
+  state: StateWithAttributes,
+  inventory: Inventory,
+): { address: string; importId: string }[] {
+  const held = new Set(
+    (state.resources ?? [])
+      .filter((r) => r.mode === 'managed' && r.type in RULE_TYPES)
+      .flatMap((r) => (r.instances ?? []).map((i) => i.attributes?.id)),
+  );
+  const inState = new Set(stateAddresses(state as PulledState));
+  const rules = (inventory.ec2?.SecurityGroupRule ?? []) as Record<string, unknown>[];
+  const out: { address: string; importId: string }[] = [];
+  for (const [type, egress] of Object.entries(RULE_TYPES)) {
+    for (const [id, block] of Object.entries(synthesized.resource?.[type] ?? {})) {
+      const address = `${type}.${id}`;
+      if (inState.has(address)) continue;
+      const group = resolveId(block.security_group_id, state);
+      if (!group) continue;
+      const peer =
+        block.referenced_security_group_id !== undefined ? resolveId(block.referenced_security_group_id, state) : null;
+      if (peer === undefined) continue;
+      const protocol = String(block.ip_protocol);
+      const allPorts = protocol === '-1';
+      const matches = rules.filter(
+        (r) =>
+          !held.has(r.SecurityGroupRuleId) &&
+          r.GroupId === group &&
+          r.IsEgress === egress &&
+          String(r.IpProtocol) === protocol &&
+          (allPorts || (r.FromPort === block.from_port && r.ToPort === block.to_port)) &&
+          (r.CidrIpv4 ?? null) === (block.cidr_ipv4 ?? null) &&
+          (r.CidrIpv6 ?? null) === (block.cidr_ipv6 ?? null) &&
+          (r.PrefixListId ?? null) === (block.prefix_list_id ?? null) &&
+          ((r.ReferencedGroupInfo as { GroupId?: string } | undefined)?.GroupId ?? null) === peer,
+      );
+      if (matches.length === 1 && typeof matches[0]!.SecurityGroupRuleId === 'string') {
+        out.push({ address, importId: matches[0]!.SecurityGroupRuleId });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Transit Gateway VPC attachments whose delete failed only because the emulator dropped them
  * outright (gap tgw-attachment-delete), or undefined when the output holds any other error.
@@ -269,8 +343,9 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
   };
   const planIsEmpty = async (stack: string): Promise<RunResult> =>
     terraform(stack, ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock-timeout=30s']);
-  const declared = (stack: string): StackResource[] =>
-    declaredResources(JSON.parse(readFileSync(join(stackDir(stack), 'cdk.tf.json'), 'utf8')) as SynthesizedStack);
+  const synthesizedStack = (stack: string): SynthesizedStack =>
+    JSON.parse(readFileSync(join(stackDir(stack), 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
+  const declared = (stack: string): StackResource[] => declaredResources(synthesizedStack(stack));
   const attachmentDeleteGap = config.environment.emulatorGaps.includes('tgw-attachment-delete');
   /**
    * terraform destroy of one stack. With the gap tgw-attachment-delete, a destroy that fails
@@ -442,8 +517,13 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
     // What the operator does (README, "After an interrupted deploy"): a create the provider
     // had sent when it stopped may exist without being in state; adopt it by name.
     const resources = declared(interrupted);
-    const recorded = stateAddresses(await readState(interrupted));
-    const adopted = orphans(resources, recorded, await inventory());
+    const pulled = await readState(interrupted);
+    const recorded = stateAddresses(pulled);
+    const now = await inventory();
+    const adopted = [
+      ...orphans(resources, recorded, now),
+      ...ruleOrphans(synthesizedStack(interrupted), pulled as StateWithAttributes, now),
+    ];
     for (const orphan of adopted) {
       const imported = await terraform(interrupted, [
         'import',

@@ -6,6 +6,7 @@ import {
   namedCounts,
   orphans,
   OUR_MARKERS,
+  ruleOrphans,
   stateAddresses,
 } from '../../tools/deploy-test';
 
@@ -76,6 +77,98 @@ describe('deploy test inventory', () => {
     expect(namedCounts(declared, inventory)).toEqual({
       'aws_launch_template.su-000_lt': 1,
       'aws_autoscaling_group.su-000_asg': 0,
+    });
+  });
+
+  describe('security group rules created but not recorded', () => {
+    // As cdktf synthesizes the EFA and node groups' rules.
+    const stack = {
+      resource: {
+        aws_security_group: { efa_sg: { name: 'efa' }, node_sg: { name: 'node' } },
+        aws_vpc_security_group_ingress_rule: {
+          'efa_from-self': {
+            security_group_id: '${aws_security_group.efa_sg.id}',
+            referenced_security_group_id: '${aws_security_group.efa_sg.id}',
+            ip_protocol: '-1',
+          },
+        },
+        aws_vpc_security_group_egress_rule: {
+          'efa_to-self': {
+            security_group_id: '${aws_security_group.efa_sg.id}',
+            referenced_security_group_id: '${aws_security_group.efa_sg.id}',
+            ip_protocol: '-1',
+          },
+          'node_https-platform': {
+            security_group_id: '${aws_security_group.node_sg.id}',
+            cidr_ipv4: '10.0.0.0/16',
+            ip_protocol: 'tcp',
+            from_port: 443,
+            to_port: 443,
+          },
+        },
+      },
+    };
+    const group = (name: string, id: string) => ({
+      mode: 'managed',
+      type: 'aws_security_group',
+      name,
+      instances: [{ attributes: { id } }],
+    });
+    const state = {
+      resources: [
+        group('efa_sg', 'sg-efa'),
+        group('node_sg', 'sg-node'),
+        {
+          mode: 'managed',
+          type: 'aws_vpc_security_group_ingress_rule',
+          name: 'efa_from-self',
+          instances: [{ attributes: { id: 'sgr-in' } }],
+        },
+      ],
+    };
+    const rule = (id: string, fields: Record<string, unknown>) => ({
+      SecurityGroupRuleId: id,
+      IpProtocol: '-1',
+      FromPort: -1,
+      ToPort: -1,
+      ...fields,
+    });
+    const efaIn = rule('sgr-in', { GroupId: 'sg-efa', IsEgress: false, ReferencedGroupInfo: { GroupId: 'sg-efa' } });
+    const efaOut = rule('sgr-out', { GroupId: 'sg-efa', IsEgress: true, ReferencedGroupInfo: { GroupId: 'sg-efa' } });
+
+    it('adopts the one rule matching group, direction, protocol and peer, not one state holds', () => {
+      expect(ruleOrphans(stack, state, { ec2: { SecurityGroupRule: [efaIn, efaOut] } })).toEqual([
+        { address: 'aws_vpc_security_group_egress_rule.efa_to-self', importId: 'sgr-out' },
+      ]);
+    });
+
+    it('matches ports and CIDR for a TCP rule, and leaves a rule of another port or CIDR alone', () => {
+      const platform = rule('sgr-443', {
+        GroupId: 'sg-node',
+        IsEgress: true,
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        CidrIpv4: '10.0.0.0/16',
+      });
+      expect(ruleOrphans(stack, state, { ec2: { SecurityGroupRule: [platform] } })).toEqual([
+        { address: 'aws_vpc_security_group_egress_rule.node_https-platform', importId: 'sgr-443' },
+      ]);
+      const otherPort = { ...platform, FromPort: 8443, ToPort: 8443 };
+      const otherCidr = { ...platform, CidrIpv4: '0.0.0.0/0' };
+      expect(ruleOrphans(stack, state, { ec2: { SecurityGroupRule: [otherPort, otherCidr] } })).toEqual([]);
+    });
+
+    it('adopts nothing it cannot match once: the default allow-all egress, or two candidates', () => {
+      const allowAll = rule('sgr-default', { GroupId: 'sg-efa', IsEgress: true, CidrIpv4: '0.0.0.0/0' });
+      expect(ruleOrphans(stack, state, { ec2: { SecurityGroupRule: [allowAll] } })).toEqual([]);
+      const twin = { ...efaOut, SecurityGroupRuleId: 'sgr-twin' };
+      expect(ruleOrphans(stack, state, { ec2: { SecurityGroupRule: [efaOut, twin] } })).toEqual([]);
+    });
+
+    it('adopts nothing when the group itself is not in state', () => {
+      const noGroups = { resources: [] };
+      expect(ruleOrphans(stack, noGroups, { ec2: { SecurityGroupRule: [efaIn, efaOut] } })).toEqual([]);
     });
   });
 
