@@ -166,14 +166,28 @@ const RULE_TYPES: Readonly<Record<string, boolean>> = {
   aws_vpc_security_group_egress_rule: true,
 };
 
-/** The id a `${aws_security_group.NAME.id}` reference resolves to in state, if it does. */
-function resolveId(value: unknown, state: StateWithAttributes): string | undefined {
+/**
+ * What a synthesized value is once deployed: a literal as it is, a reference (`${TYPE.NAME.attr}`
+ * or `${data.TYPE.NAME.outputs.key}`) read from the state's recorded attributes, or undefined
+ * when the state does not hold it.
+ */
+export function resolveFromState(value: unknown, state: StateWithAttributes): string | number | undefined {
+  if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
-  const ref = /^\$\{([a-z0-9_]+)\.([^.}]+)\.id\}$/.exec(value);
+  const ref = /^\$\{(data\.)?([a-z0-9_]+)\.([^.}]+)\.([^}]+)\}$/.exec(value);
   if (!ref) return value.includes('${') ? undefined : value;
-  const held = (state.resources ?? []).find((r) => r.mode === 'managed' && r.type === ref[1] && r.name === ref[2]);
-  const id = held?.instances?.[0]?.attributes?.id;
-  return typeof id === 'string' ? id : undefined;
+  const held = (state.resources ?? []).find(
+    (r) => r.mode === (ref[1] ? 'data' : 'managed') && r.type === ref[2] && r.name === ref[3],
+  );
+  let at: unknown = held?.instances?.[0]?.attributes;
+  for (const key of ref[4]!.split('.')) {
+    if (!at || typeof at !== 'object') return undefined;
+    const object = at as Record<string, unknown>;
+    // terraform_remote_state keeps its outputs as { value, type }.
+    const wrapped = object.value as Record<string, unknown> | undefined;
+    at = key in object ? object[key] : wrapped && typeof wrapped === 'object' ? wrapped[key] : undefined;
+  }
+  return typeof at === 'string' || typeof at === 'number' ? at : undefined;
 }
 
 /**
@@ -198,24 +212,26 @@ export function ruleOrphans(
     for (const [id, block] of Object.entries(synthesized.resource?.[type] ?? {})) {
       const address = `${type}.${id}`;
       if (inState.has(address)) continue;
-      const group = resolveId(block.security_group_id, state);
-      if (!group) continue;
-      const peer =
-        block.referenced_security_group_id !== undefined ? resolveId(block.referenced_security_group_id, state) : null;
-      if (peer === undefined) continue;
+      // Every field AWS compares, as deployed; a field the state cannot resolve adopts nothing.
+      const want = (field: string): string | number | null | undefined =>
+        block[field] === undefined ? null : resolveFromState(block[field], state);
+      const fields = ['security_group_id', 'referenced_security_group_id', 'cidr_ipv4', 'cidr_ipv6', 'prefix_list_id'];
+      const resolved = Object.fromEntries(fields.map((f) => [f, want(f)]));
+      if (!resolved.security_group_id || Object.values(resolved).some((v) => v === undefined)) continue;
       const protocol = String(block.ip_protocol);
       const allPorts = protocol === '-1';
       const matches = rules.filter(
         (r) =>
           !held.has(r.SecurityGroupRuleId) &&
-          r.GroupId === group &&
+          r.GroupId === resolved.security_group_id &&
           r.IsEgress === egress &&
           String(r.IpProtocol) === protocol &&
           (allPorts || (r.FromPort === block.from_port && r.ToPort === block.to_port)) &&
-          (r.CidrIpv4 ?? null) === (block.cidr_ipv4 ?? null) &&
-          (r.CidrIpv6 ?? null) === (block.cidr_ipv6 ?? null) &&
-          (r.PrefixListId ?? null) === (block.prefix_list_id ?? null) &&
-          ((r.ReferencedGroupInfo as { GroupId?: string } | undefined)?.GroupId ?? null) === peer,
+          (r.CidrIpv4 ?? null) === resolved.cidr_ipv4 &&
+          (r.CidrIpv6 ?? null) === resolved.cidr_ipv6 &&
+          (r.PrefixListId ?? null) === resolved.prefix_list_id &&
+          ((r.ReferencedGroupInfo as { GroupId?: string } | undefined)?.GroupId ?? null) ===
+            resolved.referenced_security_group_id,
       );
       if (matches.length === 1 && typeof matches[0]!.SecurityGroupRuleId === 'string') {
         out.push({ address, importId: matches[0]!.SecurityGroupRuleId });

@@ -98,6 +98,13 @@ describe('deploy test inventory', () => {
             referenced_security_group_id: '${aws_security_group.efa_sg.id}',
             ip_protocol: '-1',
           },
+          'node_https-s3': {
+            security_group_id: '${aws_security_group.node_sg.id}',
+            prefix_list_id: '${data.terraform_remote_state.network.outputs.s3_prefix_list_id}',
+            ip_protocol: 'tcp',
+            from_port: 443,
+            to_port: 443,
+          },
           'node_https-platform': {
             security_group_id: '${aws_security_group.node_sg.id}',
             cidr_ipv4: '10.0.0.0/16',
@@ -118,6 +125,12 @@ describe('deploy test inventory', () => {
       resources: [
         group('efa_sg', 'sg-efa'),
         group('node_sg', 'sg-node'),
+        {
+          mode: 'data',
+          type: 'terraform_remote_state',
+          name: 'network',
+          instances: [{ attributes: { outputs: { value: { s3_prefix_list_id: 'pl-s3' }, type: ['object', {}] } } }],
+        },
         {
           mode: 'managed',
           type: 'aws_vpc_security_group_ingress_rule',
@@ -157,6 +170,24 @@ describe('deploy test inventory', () => {
       const otherPort = { ...platform, FromPort: 8443, ToPort: 8443 };
       const otherCidr = { ...platform, CidrIpv4: '0.0.0.0/0' };
       expect(ruleOrphans(stack, state, { ec2: { SecurityGroupRule: [otherPort, otherCidr] } })).toEqual([]);
+    });
+
+    it('reads a prefix list from the network stack outputs, as the state recorded them', () => {
+      const s3 = rule('sgr-s3', {
+        GroupId: 'sg-node',
+        IsEgress: true,
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        PrefixListId: 'pl-s3',
+      });
+      expect(
+        ruleOrphans(stack, state, {
+          ec2: { SecurityGroupRule: [s3, { ...s3, SecurityGroupRuleId: 'sgr-other', PrefixListId: 'pl-other' }] },
+        }),
+      ).toEqual([{ address: 'aws_vpc_security_group_egress_rule.node_https-s3', importId: 'sgr-s3' }]);
+      const withoutOutputs = { resources: state.resources.filter((r) => r.mode === 'managed') };
+      expect(ruleOrphans(stack, withoutOutputs, { ec2: { SecurityGroupRule: [s3] } })).toEqual([]);
     });
 
     it('adopts nothing it cannot match once: the default allow-all egress, or two candidates', () => {
