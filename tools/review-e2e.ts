@@ -96,7 +96,8 @@ const SCENARIOS: Scenario[] = [
 
 function configText(edits: Edit[]): string {
   const doc = parseDocument(readFileSync(join(PROJECT_ROOT, 'config', 'environments', `${ENVIRONMENT}.yaml`), 'utf8'));
-  for (const [path, value] of [...BASE, ...edits]) doc.setIn(path, value);
+  // As YAML nodes, so a later edit can reach inside an earlier one (halls, then a hall's SUs).
+  for (const [path, value] of [...BASE, ...edits]) doc.setIn(path, doc.createNode(value));
   return doc.toString();
 }
 
