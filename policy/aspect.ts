@@ -1,4 +1,4 @@
-import { Annotations, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
+import { AnnotationMetadataEntryType, Annotations, App, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { describeRow, evaluateStack } from './evaluate';
 import type { ExpectedUnits, Rule, StackModel, StackReport } from './model';
@@ -34,10 +34,19 @@ function taggableFromConstructs(stack: TerraformStack): TaggablePredicate {
   return (_type, path) => byPath.get(path) ?? false;
 }
 
-/** Runs the rule pack on every stack at synth and annotates the failing constructs. */
+/**
+ * Runs the rule pack on every stack at synth and annotates the failing constructs.
+ *
+ * It evaluates the JSON that synth itself produces, not a second resolution of the stack's
+ * tokens (which cost about as much as the synth): visiting a stack arms it, and the stack's
+ * own toTerraform(), which synth (and Testing.synth) calls to write cdk.tf.json, hands its
+ * result to the pack before returning it unchanged. The rules so see exactly what is written.
+ */
 export class ComplianceAspect implements IAspect {
   /** Models of the stacks this aspect has evaluated, for remote state references. */
   private readonly models = new Map<string, StackModel>();
+
+  private readonly armed = new WeakSet<TerraformStack>();
 
   private expected: ReadonlyMap<string, ExpectedUnits> | undefined;
 
@@ -50,13 +59,22 @@ export class ComplianceAspect implements IAspect {
   }
 
   visit(node: IConstruct): void {
-    if (!TerraformStack.isStack(node) || reports.has(node)) return;
-    const json = node.toTerraform() as SynthesizedStackJson;
-    const model = stackModel(node.node.id, json, taggableFromConstructs(node));
+    if (!TerraformStack.isStack(node) || reports.has(node) || this.armed.has(node)) return;
+    this.armed.add(node);
+    const produce = node.toTerraform.bind(node);
+    node.toTerraform = () => {
+      const json = produce() as SynthesizedStackJson;
+      if (!reports.has(node)) this.evaluate(node, json);
+      return json;
+    };
+  }
+
+  private evaluate(stack: TerraformStack, json: SynthesizedStackJson): void {
+    const model = stackModel(stack.node.id, json, taggableFromConstructs(stack));
     this.models.set(model.name, model);
     const report = evaluateStack(model, {
       rules: this.options.rules ?? RULES,
-      suppressions: [...codeSuppressions(node), ...(this.options.suppressions ?? [])],
+      suppressions: [...codeSuppressions(stack), ...(this.options.suppressions ?? [])],
       context: {
         tenants: this.options.tenants ?? new Map(),
         stack: (name) => this.models.get(name),
@@ -64,9 +82,10 @@ export class ComplianceAspect implements IAspect {
       },
       today: this.options.today ?? new Date(),
     });
-    const constructClasses = new Map(node.node.findAll().map((c) => [c.node.path, c.constructor.name] as const));
-    reports.set(node, { ...report, constructClasses });
-    annotate(node, report);
+    const constructClasses = new Map(stack.node.findAll().map((c) => [c.node.path, c.constructor.name] as const));
+    reports.set(stack, { ...report, constructClasses });
+    annotate(stack, report);
+    recordAnnotations(stack);
   }
 }
 
@@ -83,4 +102,33 @@ function annotate(stack: TerraformStack, report: StackReport): void {
     if (p.severity === 'error') Annotations.of(target(p.path)).addError(message);
     else Annotations.of(target(p.path)).addWarning(message);
   }
+}
+
+const ANNOTATION_LEVELS: readonly string[] = [
+  AnnotationMetadataEntryType.INFO,
+  AnnotationMetadataEntryType.WARN,
+  AnnotationMetadataEntryType.ERROR,
+];
+
+/**
+ * cdktf copies a stack's annotations into manifest.json (which the cdktf CLI prints) just
+ * before it calls toTerraform(), so the findings added since are copied again, the way cdktf
+ * does it. The manifest is written once every stack is synthesized. Only when an app's synth
+ * has already listed the stack: Testing.synth writes no manifest.
+ */
+function recordAnnotations(stack: TerraformStack): void {
+  const root = stack.node.root;
+  const manifest = App.isApp(root) ? root.manifest : undefined;
+  if (!manifest?.stacks[stack.node.id]) return;
+  const recorded = manifest.forStack(stack).annotations;
+  recorded.length = 0;
+  for (const c of stack.node.findAll())
+    for (const m of c.node.metadata)
+      if (ANNOTATION_LEVELS.includes(m.type))
+        recorded.push({
+          constructPath: c.node.path,
+          level: m.type as AnnotationMetadataEntryType,
+          message: m.data as string,
+          stacktrace: m.trace,
+        });
 }

@@ -136,21 +136,29 @@ export interface Summary {
   readonly warnings: number;
 }
 
+/** One pass over the rows: the prod reports summarize about a hundred thousand of them, several times. */
 export function summarize(report: StackReport): Summary {
-  const count = (status: ReportRow['status']) => report.rows.filter((r) => r.status === status).length;
-  const failures = report.rows.filter((r) => r.status === 'fail');
-  return {
-    pass: count('pass'),
-    fail: count('fail'),
-    suppressed: count('suppressed'),
-    notApplicable: count('not applicable'),
-    errors:
-      failures.filter((r) => r.severity === 'error').length +
-      report.suppressionProblems.filter((p) => p.severity === 'error').length,
-    warnings:
-      failures.filter((r) => r.severity === 'warning').length +
-      report.suppressionProblems.filter((p) => p.severity === 'warning').length,
-  };
+  let pass = 0;
+  let fail = 0;
+  let suppressed = 0;
+  let notApplicable = 0;
+  let errors = 0;
+  let warnings = 0;
+  for (const row of report.rows) {
+    if (row.status === 'pass') pass++;
+    else if (row.status === 'suppressed') suppressed++;
+    else if (row.status === 'not applicable') notApplicable++;
+    else if (row.status === 'fail') {
+      fail++;
+      if (row.severity === 'error') errors++;
+      else if (row.severity === 'warning') warnings++;
+    }
+  }
+  for (const p of report.suppressionProblems) {
+    if (p.severity === 'error') errors++;
+    else if (p.severity === 'warning') warnings++;
+  }
+  return { pass, fail, suppressed, notApplicable, errors, warnings };
 }
 
 /** A finding as one line: what a person reads in a synth failure or a console. */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { readStacks } from './synth-environment';
@@ -48,43 +48,106 @@ function countResources(file: string): number {
   return Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
 }
 
+/** One environment's figures: medians over the runs, and every run. */
+interface EnvironmentFigures {
+  readonly environment: string;
+  readonly synthSeconds: { readonly median: number; readonly runs: readonly number[] };
+  readonly peakRssMiB: { readonly median: number; readonly runs: readonly number[] };
+  readonly stacks: number;
+  readonly resources: number;
+  readonly largestStack: { readonly name: string; readonly resources: number };
+  readonly perStack: readonly { readonly name: string; readonly resources: number }[];
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+function measure(environment: string, runs: number, work: string): EnvironmentFigures {
+  const outdir = join(work, environment);
+  const results = Array.from({ length: runs }, () => synthOnce(environment, outdir));
+  const sizes = readStacks(outdir).map((s) => ({
+    name: s.name,
+    resources: countResources(join(s.dir, 'cdk.tf.json')),
+  }));
+  const largest = sizes.reduce((a, b) => (b.resources > a.resources ? b : a));
+  const seconds = results.map((r) => round(r.seconds, 3));
+  const peaks = results.map((r) => round(r.peakMiB, 1));
+  return {
+    environment,
+    synthSeconds: { median: round(median(seconds), 3), runs: seconds },
+    peakRssMiB: { median: round(median(peaks), 1), runs: peaks },
+    stacks: sizes.length,
+    resources: sizes.reduce((sum, s) => sum + s.resources, 0),
+    largestStack: largest,
+    perStack: sizes,
+  };
+}
+
+function table(figures: readonly EnvironmentFigures[]): string[] {
+  const header = ['environment', 'synth (median)', 'peak RSS (median)', 'stacks', 'resources', 'largest stack'];
+  const rows = figures.map((f) => [
+    f.environment,
+    `${f.synthSeconds.median.toFixed(2)} s`,
+    `${f.peakRssMiB.median.toFixed(0)} MiB`,
+    String(f.stacks),
+    String(f.resources),
+    `${f.largestStack.resources} (${f.largestStack.name})`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
 const program = new Command()
   .name('bench')
   .description('Synthesize each environment and print wall time, peak memory and stack sizes (medians)')
   .argument('[environments...]', 'environments', ['dev', 'staging', 'prod'])
   .option('-r, --runs <n>', 'synth runs per environment; medians are reported', '3')
   .option('--stacks', 'also print the resource count of every stack')
+  .option('--json <file>', 'also write the figures as JSON to this file ("-" for standard output)')
   .parse();
 const environments = program.args.length > 0 ? program.args : ['dev', 'staging', 'prod'];
-const { runs, stacks: perStack } = program.opts<{ runs: string; stacks?: boolean }>();
+const options = program.opts<{ runs: string; stacks?: boolean; json?: string }>();
+const runs = Number(options.runs);
+if (!Number.isInteger(runs) || runs < 1)
+  program.error(`--runs must be a whole number of at least 1, not ${options.runs}`);
 
 const work = mkdtempSync(join(tmpdir(), 'colossus-bench-'));
 try {
-  const rows: string[][] = [];
-  for (const environment of environments) {
-    const outdir = join(work, environment);
-    const results = Array.from({ length: Number(runs) }, () => synthOnce(environment, outdir));
-    const sizes = readStacks(outdir).map((s) => ({
-      name: s.name,
-      resources: countResources(join(s.dir, 'cdk.tf.json')),
-    }));
-    const largest = sizes.reduce((a, b) => (b.resources > a.resources ? b : a));
-    rows.push([
-      environment,
-      `${median(results.map((r) => r.seconds)).toFixed(2)} s`,
-      `${median(results.map((r) => r.peakMiB)).toFixed(0)} MiB`,
-      String(sizes.length),
-      String(sizes.reduce((sum, s) => sum + s.resources, 0)),
-      `${largest.resources} (${largest.name})`,
-    ]);
-    if (perStack) for (const s of sizes) console.log(`  ${environment} ${s.name}: ${s.resources}`);
+  const started = new Date();
+  const figures = environments.map((environment) => measure(environment, runs, work));
+  // The machine's load says how far the figures can be trusted: another job's CPU is not ours.
+  const load = loadavg().map((l) => round(l, 2));
+  const lines = [
+    `runs per environment: ${runs}, cores: ${availableParallelism()}, load average (1/5/15 min): ${load.join(' / ')}`,
+    ...table(figures),
+  ];
+  if (options.stacks)
+    for (const f of figures) for (const s of f.perStack) lines.push(`  ${f.environment} ${s.name}: ${s.resources}`);
+  const json = `${JSON.stringify(
+    {
+      formatVersion: 1,
+      started: started.toISOString(),
+      node: process.version,
+      cores: availableParallelism(),
+      loadAverage: load,
+      runsPerEnvironment: runs,
+      environments: figures,
+    },
+    null,
+    2,
+  )}\n`;
+  if (options.json === '-') process.stdout.write(json);
+  else {
+    console.log(lines.join('\n'));
+    if (options.json) {
+      writeFileSync(options.json, json);
+      console.log(`figures as JSON: ${options.json}`);
+    }
   }
-  const header = ['environment', 'synth (median)', 'peak RSS (median)', 'stacks', 'resources', 'largest stack'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  console.log(`runs per environment: ${runs}, cores: ${availableParallelism()}`);
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

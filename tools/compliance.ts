@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -7,7 +7,8 @@ import { ColossusError } from '../config/errors';
 import { loadConfig } from '../config/load';
 import { summarize } from '../policy/evaluate';
 import { deferErrorAnnotations, errorAnnotations, stackReports } from '../policy/gate';
-import { aggregatedMarkdown } from '../policy/reports/markdown';
+import { writeLines } from '../policy/reports/lines';
+import { writeAggregatedMarkdown } from '../policy/reports/markdown';
 import { RULES } from '../policy/rules';
 import { buildStacks } from '../stacks/build';
 import { skipTokenCreationTraces } from '../stacks/token-traces';
@@ -36,7 +37,7 @@ function main(argv: string[]): void {
     app.synth();
     const reports = stackReports(stacks);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, aggregatedMarkdown(environment, reports, RULES));
+    writeLines(out, (lines) => writeAggregatedMarkdown(lines, environment, reports, RULES));
 
     const rows = reports.map((r) => ({ stack: r.stack, ...summarize(r) }));
     const width = Math.max(5, ...rows.map((r) => r.stack.length));

@@ -78,10 +78,23 @@ export function writeControlReports(
 ): string[] {
   const entries = controlEntries(rules);
   const byRule = rowsByRule(reports);
+  // Counted once per rule: a control sums its rules' counts (a filter per control and status was rows × controls).
+  const perRule = new Map<string, { pass: number; fail: number; suppressed: number }>();
+  for (const [rule, rows] of byRule) {
+    const n = { pass: 0, fail: 0, suppressed: 0 };
+    for (const { row } of rows) if (row.status !== 'not applicable') n[row.status]++;
+    perRule.set(rule, n);
+  }
   const counts = (e: ControlEntry) => {
-    const rows = e.rules.flatMap((r) => byRule.get(r.id) ?? []);
-    const n = (s: ReportRow['status']) => rows.filter((l) => l.row.status === s).length;
-    return { pass: n('pass'), fail: n('fail'), suppressed: n('suppressed') };
+    const total = { pass: 0, fail: 0, suppressed: 0 };
+    for (const rule of e.rules) {
+      const n = perRule.get(rule.id);
+      if (!n) continue;
+      total.pass += n.pass;
+      total.fail += n.fail;
+      total.suppressed += n.suppressed;
+    }
+    return total;
   };
 
   const md = new LineWriter(join(dir, 'controls.md'));
@@ -144,6 +157,27 @@ export function writeControlReports(
   md.close();
 
   const json = new LineWriter(join(dir, 'controls.json'));
+  // A row is listed under every control its rule claims (several each): serialize it once.
+  const serialized = new Map<Located, string>();
+  const evidenceItem = (located: Located): string => {
+    const known = serialized.get(located);
+    if (known !== undefined) return known;
+    const { stack, row } = located;
+    const text = JSON.stringify({
+      rule: row.rule,
+      stack,
+      address: row.address,
+      path: row.path,
+      status: row.status,
+      attribute: row.evidence?.attribute ?? null,
+      value: row.evidence?.value ?? null,
+      ...(row.resolved !== undefined ? { resolved: row.resolved } : {}),
+      ...(row.message && row.status !== 'pass' ? { message: row.message } : {}),
+      ...(row.suppression ? { suppression: row.suppression } : {}),
+    });
+    serialized.set(located, text);
+    return text;
+  };
   json.line('{');
   json.line(
     `"formatVersion": 1, "environment": ${JSON.stringify(environment)}, "packVersion": ${JSON.stringify(packVersion)},`,
@@ -155,20 +189,8 @@ export function writeControlReports(
       `{"framework": ${JSON.stringify(e.framework)}, "id": ${JSON.stringify(e.id)}, "title": ${JSON.stringify(e.title)}, "rules": ${JSON.stringify(e.rules.map((r) => r.id))}, "summary": ${JSON.stringify(counts(e))}, "evidence": [`,
     );
     const rows = e.rules.flatMap((r) => byRule.get(r.id) ?? []);
-    rows.forEach(({ stack, row }, j) => {
-      const item = {
-        rule: row.rule,
-        stack,
-        address: row.address,
-        path: row.path,
-        status: row.status,
-        attribute: row.evidence?.attribute ?? null,
-        value: row.evidence?.value ?? null,
-        ...(row.resolved !== undefined ? { resolved: row.resolved } : {}),
-        ...(row.message && row.status !== 'pass' ? { message: row.message } : {}),
-        ...(row.suppression ? { suppression: row.suppression } : {}),
-      };
-      json.line(`${JSON.stringify(item)}${j < rows.length - 1 ? ',' : ''}`);
+    rows.forEach((located, j) => {
+      json.line(`${evidenceItem(located)}${j < rows.length - 1 ? ',' : ''}`);
     });
     json.line(`]}${i < entries.length - 1 ? ',' : ''}`);
   });

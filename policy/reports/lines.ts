@@ -1,10 +1,15 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 
+/** Where a report goes, line by line: a file (LineWriter) or a string (LineCollector). */
+export interface Lines {
+  line(text?: string): void;
+}
+
 /**
  * Writes a report line by line to its file instead of building one string: the prod reports
  * hold about a hundred thousand rows. Buffers a little to keep the write calls few.
  */
-export class LineWriter {
+export class LineWriter implements Lines {
   private readonly fd: number;
   private buffer: string[] = [];
   private size = 0;
@@ -29,4 +34,22 @@ export class LineWriter {
     this.flush();
     closeSync(this.fd);
   }
+}
+
+/** Writes a file with a report writer, closing it even when the writer fails. */
+export function writeLines(file: string, write: (out: Lines) => void): string {
+  const out = new LineWriter(file);
+  try {
+    write(out);
+  } finally {
+    out.close();
+  }
+  return file;
+}
+
+/** The same report as one string, for callers that want it in memory (small reports, tests). */
+export function collectLines(write: (out: Lines) => void): string {
+  const parts: string[] = [];
+  write({ line: (text = '') => parts.push(text, '\n') });
+  return parts.join('');
 }

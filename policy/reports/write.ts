@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rule, StackReport } from '../model';
-import { jsonReport } from './json';
-import { aggregatedMarkdown, markdownReport } from './markdown';
+import { writeJsonReport } from './json';
+import { writeLines } from './lines';
+import { writeAggregatedMarkdown, writeMarkdownReport } from './markdown';
 import { sarifReport } from './sarif';
 import { SourceIndex } from './sources';
 import { writeControlReports } from './controls';
@@ -26,17 +27,17 @@ export function writeReports(
   const written: string[] = [];
   for (const report of reports) {
     const base = join(dir, report.stack);
-    writeFileSync(`${base}.json`, jsonReport(report, rules));
-    writeFileSync(`${base}.md`, markdownReport(report, rules));
-    written.push(`${base}.json`, `${base}.md`);
+    written.push(
+      writeLines(`${base}.json`, (out) => writeJsonReport(out, report, rules)),
+      writeLines(`${base}.md`, (out) => writeMarkdownReport(out, report, rules)),
+    );
   }
   // One SARIF file and run per environment: GitHub code scanning keeps one analysis per category.
+  // It lists failing and suppressed checks only: small enough to build as one string.
   const sarif = join(dir, `${environment}.sarif`);
   writeFileSync(sarif, sarifReport(environment, reports, rules, toolVersion, new SourceIndex(SOURCE_ROOT)));
   written.push(sarif);
   written.push(...writeControlReports(dir, environment, reports, rules, toolVersion));
-  const index = join(dir, 'index.md');
-  writeFileSync(index, aggregatedMarkdown(environment, reports, rules));
-  written.push(index);
+  written.push(writeLines(join(dir, 'index.md'), (out) => writeAggregatedMarkdown(out, environment, reports, rules)));
   return written;
 }

@@ -45,6 +45,29 @@ describe.each(['dev', 'staging'])('the %s environment', (environment) => {
     for (const row of suppressed) expect(row.suppression?.reason.length).toBeGreaterThanOrEqual(20);
   });
 
+  it('writes each JSON report row by row, byte for byte what JSON.stringify of the whole report makes', () => {
+    const empty = { stack: 'empty', rows: [], suppressionProblems: [] };
+    for (const report of [...reports, empty]) {
+      const used = new Set(report.rows.map((r) => r.rule));
+      const whole = {
+        formatVersion: 1,
+        stack: report.stack,
+        summary: summarize(report),
+        rules: RULES.filter((r) => used.has(r.id)).map(({ id, title, severity, rationale, controls, checkov }) => ({
+          id,
+          title,
+          severity,
+          rationale,
+          controls,
+          checkov,
+        })),
+        suppressionProblems: report.suppressionProblems,
+        rows: report.rows,
+      };
+      expect(jsonReport(report, RULES)).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+    }
+  });
+
   it('writes JSON, Markdown and SARIF 2.1.0 reports with rule, address, status and evidence', () => {
     const report = reports.find((r) => r.rows.some((row) => row.status === 'suppressed')) ?? reports[0];
     const json = JSON.parse(jsonReport(report, RULES));

@@ -1,4 +1,7 @@
-import { Aspects, Testing, TerraformStack } from 'cdktf';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Aspects, Testing, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -122,6 +125,69 @@ describe('ComplianceAspect', () => {
       ]),
     );
     expect(errorAnnotations([stack]).some((e) => e.includes('CLX-ENC-999'))).toBe(true);
+  });
+});
+
+describe('ComplianceAspect evaluates what synth writes', () => {
+  function keyStack(outdir?: string) {
+    const app = outdir ? new App({ outdir, stackTraces: false }) : Testing.app();
+    const stack = new TerraformStack(app, 'written');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1', defaultTags: [{ tags: DEFAULT_TAGS }] });
+    const key = new KmsKey(stack, 'key', {
+      enableKeyRotation: true,
+      policy: '{"Statement":[]}',
+      lifecycle: { preventDestroy: true },
+    });
+    Aspects.of(stack).add(new ComplianceAspect({ today: TODAY }));
+    return { app, stack, key };
+  }
+
+  it('sees a change made after it visited the stack (an aspect on a resource), as the written JSON does', () => {
+    const { stack, key } = keyStack();
+    // Aspects visit the stack before its resources: this one turns rotation off after the pack's visit.
+    Aspects.of(key).add({ visit: (node) => node === key && (key.enableKeyRotation = false) });
+    const written = JSON.parse(Testing.synth(stack)) as { resource: { aws_kms_key: Record<string, unknown> } };
+    expect(Object.values(written.resource.aws_kms_key)[0]).toMatchObject({ enable_key_rotation: false });
+    expect(statusOf(complianceReport(stack)!, 'CLX-ENC-001', 'written/key')).toEqual(['fail']);
+    expect(errorAnnotations([stack]).some((e) => e.startsWith('[written/key] [compliance] CLX-ENC-001 '))).toBe(true);
+  });
+
+  it('evaluates each stack once, however often it is synthesized', () => {
+    const { stack } = keyStack();
+    Testing.synth(stack);
+    const first = complianceReport(stack);
+    Testing.synth(stack);
+    expect(complianceReport(stack)).toBe(first);
+  });
+
+  it("lists its findings in manifest.json's annotations, which the cdktf CLI prints", () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'aspect-manifest-'));
+    try {
+      const { app, key } = keyStack(outdir);
+      key.enableKeyRotation = false;
+      const previous = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+      process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = '1';
+      try {
+        app.synth();
+      } finally {
+        if (previous === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+        else process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = previous;
+      }
+      const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+        stacks: Record<string, { annotations: { constructPath: string; level: string; message: string }[] }>;
+      };
+      expect(manifest.stacks.written?.annotations).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            constructPath: 'written/key',
+            level: '@cdktf/error',
+            message: expect.stringMatching(/^\[compliance\] CLX-ENC-001 /),
+          }),
+        ]),
+      );
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 
