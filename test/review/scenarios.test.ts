@@ -108,7 +108,7 @@ test('adding SUs to a hall: new spare capacity, nothing destroyed', () => {
   expect(screen).toContain('**Destroys:** none.');
 });
 
-test('removing a hall: its stacks are destroyed, said first', () => {
+test('removing a hall: its stacks leave the app, which deploy does not destroy, said first', () => {
   const hallA = config([]).clusters[0]!.halls[0]!;
   const hallB = { id: 'hall-b', availabilityZone: 'us-east-1b', scalableUnits: 1, fabricCidr: '10.1.1.0/24' };
   const halls = (list: object[], ids: string[]): Edit[] => [
@@ -122,7 +122,17 @@ test('removing a hall: its stacks are destroyed, said first', () => {
   const oneHall = synth(halls([hallA], ['hall-a']));
   const screen = firstScreen(twoHalls, oneHall);
   expect(screen).toMatch(/\*\*:warning: Destroys:\*\* \d+ resources destroyed/);
+  for (const stack of ['emulator-colossus-1-compute-hall-b', 'emulator-colossus-1-monitoring-hall-b']) {
+    expect(screen).toMatch(
+      new RegExp(
+        `- stack removed: \`${stack}\` leaves the app, and \`cdktf deploy\` does not destroy it: its [1-9]\\d* resources stay in AWS, unseen by every guard, until \`cdktf destroy ${stack}\` is run from the base commit`,
+      ),
+    );
+  }
   // The emulator has no capacity reservations (an emulator gap): SUs are counted from their ASGs.
   expect(screen).toContain('the spare pool loses its only scalable unit (−16 GPUs) in colossus-1 / hall-b');
-  expect(screen).toMatch(/\| `emulator-colossus-1-compute-hall-b` \(stack removed\) \| 0 \| 0 \| 0 \| \*\*\d+\*\* \|/);
+  // The per-stack table sits below the first screen now that the removals are warned of first.
+  expect(renderMarkdown(reviewFromSynth(twoHalls, oneHall))).toMatch(
+    /\| `emulator-colossus-1-compute-hall-b` \(stack removed\) \| 0 \| 0 \| 0 \| \*\*\d+\*\* \|/,
+  );
 });

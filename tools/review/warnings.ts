@@ -5,12 +5,20 @@ import type { CapacityMove } from './moves';
 
 /**
  * What a reviewer must see on the first screen, in this order: capacity handed between
- * tenants, state migrations, provider changes that touch every resource, contract changes,
+ * tenants, state migrations, stacks removed from the app, provider changes that touch every resource, contract changes,
  * power or cooling margins below one SU of load, isolation and compliance verdict changes.
  */
 
 export type WarningKind =
-  'capacity-move' | 'state-migration' | 'blocked' | 'provider' | 'contract' | 'margin' | 'isolation' | 'compliance';
+  | 'capacity-move'
+  | 'state-migration'
+  | 'stack-removed'
+  | 'blocked'
+  | 'provider'
+  | 'contract'
+  | 'margin'
+  | 'isolation'
+  | 'compliance';
 
 export interface Warning {
   readonly kind: WarningKind;
@@ -62,6 +70,23 @@ function blockWarnings(changeSet: ChangeSet): Warning[] {
     }
   }
   return warnings;
+}
+
+/**
+ * A stack that leaves the app is not destroyed by `cdktf deploy`, which only deploys the stacks
+ * the app synthesizes: its resources stay in AWS and in its state, and no guard (isolation,
+ * compliance, resilience) sees them any more, since they read the head's synth.
+ */
+function removedStackWarnings(changeSet: ChangeSet): Warning[] {
+  return changeSet.stacks
+    .filter((s) => s.status === 'removed')
+    .map((stack) => {
+      const held = stack.changes.filter((c) => c.mode === 'managed' && c.action === 'delete').length;
+      return {
+        kind: 'stack-removed' as const,
+        text: `stack removed: ${code(stack.name)} leaves the app, and \`cdktf deploy\` does not destroy it: its ${int(held)} resources stay in AWS, unseen by every guard, until \`cdktf destroy ${stack.name}\` is run from the base commit`,
+      };
+    });
 }
 
 function reportWarnings(input: ReviewInput): Warning[] {
@@ -121,6 +146,7 @@ export function topWarnings(input: ReviewInput): Warning[] {
   return [
     ...input.domain.moves.map((m) => ({ kind: 'capacity-move' as const, text: `capacity move: ${moveText(m)}` })),
     ...blockWarnings(input.changeSet),
+    ...removedStackWarnings(input.changeSet),
     ...(input.blast ?? [])
       .filter((b) => b.blocked)
       .map((b) => ({
