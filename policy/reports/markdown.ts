@@ -73,6 +73,25 @@ function writeRowTable(out: Lines, rows: readonly ReportRow[], withReason: boole
 }
 
 /** The per-stack report for people: summary, control matrix, exceptions, then all evidence. */
+/** The failing rows, then the suppressed ones with their reasons. */
+function writeFailuresAndExceptions(out: Lines, rows: readonly ReportRow[]): void {
+  out.line('## Failures');
+  out.line();
+  writeRowTable(
+    out,
+    rows.filter((r) => r.status === 'fail'),
+    false,
+  );
+  out.line();
+  out.line('## Exceptions (suppressed findings)');
+  out.line();
+  writeRowTable(
+    out,
+    rows.filter((r) => r.status === 'suppressed'),
+    true,
+  );
+}
+
 export function writeMarkdownReport(out: Lines, report: StackReport, rules: readonly Rule[]): void {
   const byRule = rowsByRule(report.rows);
   out.line(`# Compliance report: ${report.stack}`);
@@ -83,21 +102,7 @@ export function writeMarkdownReport(out: Lines, report: StackReport, rules: read
   out.line();
   writeControlMatrix(out, byRule, rules);
   out.line();
-  out.line('## Failures');
-  out.line();
-  writeRowTable(
-    out,
-    report.rows.filter((r) => r.status === 'fail'),
-    false,
-  );
-  out.line();
-  out.line('## Exceptions (suppressed findings)');
-  out.line();
-  writeRowTable(
-    out,
-    report.rows.filter((r) => r.status === 'suppressed'),
-    true,
-  );
+  writeFailuresAndExceptions(out, report.rows);
   out.line();
   if (report.suppressionProblems.length) {
     out.line('## Problems with suppressions');
@@ -157,21 +162,7 @@ export function writeAggregatedMarkdown(
   out.line();
   writeControlMatrix(out, rowsByRule(all), rules);
   out.line();
-  out.line('## Failures');
-  out.line();
-  writeRowTable(
-    out,
-    all.filter((r) => r.status === 'fail'),
-    false,
-  );
-  out.line();
-  out.line('## Exceptions (suppressed findings)');
-  out.line();
-  writeRowTable(
-    out,
-    all.filter((r) => r.status === 'suppressed'),
-    true,
-  );
+  writeFailuresAndExceptions(out, all);
   out.line();
   const problems = reports.flatMap((r) => r.suppressionProblems);
   if (problems.length) {

@@ -108,26 +108,27 @@ test('adding SUs to a hall: new spare capacity, nothing destroyed', () => {
   expect(screen).toContain('**Destroys:** none.');
 });
 
+const hallB = { id: 'hall-b', availabilityZone: 'us-east-1b', scalableUnits: 1, fabricCidr: '10.1.1.0/24' };
+const halls = (list: object[], ids: string[]): Edit[] => [
+  [c('halls'), list],
+  [c('power', 'feeds', 0, 'halls'), ids],
+  [c('power', 'feeds', 1, 'halls'), ids],
+  [c('power', 'feeds', 0, 'capacityMw'), 0.4],
+  [c('power', 'feeds', 1, 'capacityMw'), 0.4],
+];
+const removedWarning = (stack: string) =>
+  new RegExp(
+    `- stack removed: \`${stack}\` leaves the app, and \`cdktf deploy\` does not destroy it: its [1-9]\\d* resources stay in AWS, unseen by every guard, until \`cdktf destroy ${stack}\` is run from the base commit`,
+  );
+
 test('removing a hall: its stacks leave the app, which deploy does not destroy, said first', () => {
   const hallA = config([]).clusters[0]!.halls[0]!;
-  const hallB = { id: 'hall-b', availabilityZone: 'us-east-1b', scalableUnits: 1, fabricCidr: '10.1.1.0/24' };
-  const halls = (list: object[], ids: string[]): Edit[] => [
-    [c('halls'), list],
-    [c('power', 'feeds', 0, 'halls'), ids],
-    [c('power', 'feeds', 1, 'halls'), ids],
-    [c('power', 'feeds', 0, 'capacityMw'), 0.4],
-    [c('power', 'feeds', 1, 'capacityMw'), 0.4],
-  ];
   const twoHalls = synth(halls([hallA, hallB], ['hall-a', 'hall-b']));
   const oneHall = synth(halls([hallA], ['hall-a']));
   const screen = firstScreen(twoHalls, oneHall);
   expect(screen).toMatch(/\*\*:warning: Destroys:\*\* \d+ resources destroyed/);
   for (const stack of ['emulator-colossus-1-compute-hall-b', 'emulator-colossus-1-monitoring-hall-b']) {
-    expect(screen).toMatch(
-      new RegExp(
-        `- stack removed: \`${stack}\` leaves the app, and \`cdktf deploy\` does not destroy it: its [1-9]\\d* resources stay in AWS, unseen by every guard, until \`cdktf destroy ${stack}\` is run from the base commit`,
-      ),
-    );
+    expect(screen).toMatch(removedWarning(stack));
   }
   // The emulator has no capacity reservations (an emulator gap): SUs are counted from their ASGs.
   expect(screen).toContain('the spare pool loses its only scalable unit (−16 GPUs) in colossus-1 / hall-b');
@@ -135,4 +136,23 @@ test('removing a hall: its stacks leave the app, which deploy does not destroy, 
   expect(renderMarkdown(reviewFromSynth(twoHalls, oneHall))).toMatch(
     /\| `emulator-colossus-1-compute-hall-b` \(stack removed\) \| 0 \| 0 \| 0 \| \*\*\d+\*\* \|/,
   );
+});
+
+test('renaming a hall is the same removal spelled another way: the stacks of the old id leave the app', () => {
+  const hallA = config([]).clusters[0]!.halls[0]!;
+  const before = synth(halls([hallA, hallB], ['hall-a', 'hall-b']));
+  const renamed = synth(halls([hallA, { ...hallB, id: 'hall-c' }], ['hall-a', 'hall-c']));
+  const screen = firstScreen(before, renamed);
+  for (const stack of ['emulator-colossus-1-compute-hall-b', 'emulator-colossus-1-monitoring-hall-b']) {
+    expect(screen).toMatch(removedWarning(stack));
+  }
+  // The new hall's stacks arrive, but that does not excuse the old ones.
+  expect(screen).not.toMatch(/stack removed: `emulator-colossus-1-[a-z]+-hall-c`/);
+});
+
+test('adding a hall removes no stack: no false alarm', () => {
+  const hallA = config([]).clusters[0]!.halls[0]!;
+  const oneHall = synth(halls([hallA], ['hall-a']));
+  const twoHalls = synth(halls([hallA, hallB], ['hall-a', 'hall-b']));
+  expect(renderMarkdown(reviewFromSynth(oneHall, twoHalls))).not.toContain('stack removed');
 });
