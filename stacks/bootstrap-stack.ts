@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, LocalBackend, TerraformOutput } from 'cdktf';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecureBucket } from '../constructs/storage/secure-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -10,6 +10,7 @@ import { CustomerManagedKey } from '../constructs/encryption/customer-managed-ke
 import { localStatePath, stateKeyAlias, targetProviderSettings } from './colossus-stack';
 import { AllowDestroy } from './protection';
 import { OmitKmsRotationPeriod } from './emulator-gaps';
+import { SelfContainedStack } from './stack-references';
 
 export interface BootstrapStackProps {
   readonly config: ColossusConfig;
@@ -30,7 +31,7 @@ export const bootstrapOutputs = {
  * that encrypts it. Its own state is local (.state/<env>/), because the bucket cannot hold
  * the state of the stack that creates it. Both are protected from destroy.
  */
-export class BootstrapStack extends TerraformStack {
+export class BootstrapStack extends SelfContainedStack {
   readonly key: CustomerManagedKey;
   readonly bucket: S3Bucket;
 

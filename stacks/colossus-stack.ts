@@ -7,7 +7,6 @@ import {
   LocalBackend,
   S3Backend,
   type S3BackendConfig,
-  TerraformStack,
 } from 'cdktf';
 import { AwsProvider, type AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 import type { ClusterConfig, ColossusConfig, EmulatorGap, EnvironmentConfig } from '../config/schema';
@@ -15,6 +14,7 @@ import type { Target } from '../config/target';
 import { RemoteOutputs } from './remote-outputs';
 import { AllowDestroy } from './protection';
 import { IgnoreEmulatorDrift, OmitKmsRotationPeriod } from './emulator-gaps';
+import { SelfContainedStack } from './stack-references';
 
 export interface ColossusStackProps {
   readonly config: ColossusConfig;
@@ -126,7 +126,7 @@ export function s3BackendSettings(
 }
 
 /** Every Colossus stack: the AWS provider with the environment's tags, and its own state. */
-export class ColossusStack extends TerraformStack {
+export class ColossusStack extends SelfContainedStack {
   protected readonly config: ColossusConfig;
   protected readonly cluster: ClusterConfig;
   protected readonly target: Target;

@@ -1,0 +1,108 @@
+import { TerraformStack } from 'cdktf';
+import { ColossusError } from '../config/errors';
+
+/** What a synthesized stack declares, as far as references into it go. */
+interface StackJson {
+  readonly resource?: Record<string, Record<string, unknown>>;
+  readonly data?: Record<string, Record<string, unknown>>;
+}
+
+/** Roots of Terraform expressions that do not name a resource or data source. */
+const NOT_RESOURCES = new Set(['var', 'local', 'module', 'each', 'count', 'self', 'path', 'terraform', 'data']);
+
+/** The `${…}` interpolations of a string, with braces balanced and quoted strings skipped. */
+export function interpolations(text: string): string[] {
+  const found: string[] = [];
+  let from = text.indexOf('${');
+  while (from !== -1) {
+    let depth = 0;
+    let quoted = false;
+    let end = -1;
+    for (let i = from + 2; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c === '\\') i++;
+        else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = true;
+      else if (c === '{') depth++;
+      else if (c === '}') {
+        if (depth === 0) {
+          end = i;
+          break;
+        }
+        depth--;
+      }
+    }
+    if (end === -1) break;
+    found.push(text.slice(from + 2, end));
+    from = text.indexOf('${', end + 1);
+  }
+  return found;
+}
+
+/** Each `type.name` (or `data.type.name`) an expression reads, string literals left out. */
+export function referencedAddresses(expression: string): string[] {
+  const code = expression.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const addresses: string[] = [];
+  for (const m of code.matchAll(/(?<![\w.-])(data\.)?([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)/g)) {
+    const [, data, type, name] = m as unknown as [string, string | undefined, string, string];
+    if (data) addresses.push(`data.${type}.${name}`);
+    else if (!NOT_RESOURCES.has(type)) addresses.push(`${type}.${name}`);
+  }
+  return addresses;
+}
+
+/**
+ * The references of a synthesized stack to resources or data sources it does not declare: a
+ * value read from another stack without remote state. Terraform would refuse them at plan.
+ */
+export function foreignReferences(json: StackJson): string[] {
+  const declared = (address: string): boolean => {
+    const parts = address.split('.');
+    const [block, type, name] =
+      parts[0] === 'data' ? [json.data, parts[1]!, parts[2]!] : [json.resource, parts[0]!, parts[1]!];
+    return block?.[type]?.[name] !== undefined;
+  };
+  const foreign = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.includes('${')) return;
+      for (const expression of interpolations(value))
+        for (const address of referencedAddresses(expression)) if (!declared(address)) foreign.add(address);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  visit(json);
+  return [...foreign].sort();
+}
+
+/**
+ * A stack whose values come only from itself or from remote state it reads explicitly.
+ *
+ * cdktf resolves every token of every stack twice: a "preparing" pass that exists only to find
+ * references from one stack into another (it then adds outputs and remote state for them), and
+ * the pass that writes the JSON. Our stacks never reference each other that way (they read
+ * remote state, stacks/remote-outputs.ts), so the preparing pass, a quarter of prod's synth, is
+ * skipped. Should a cross-stack reference appear anyway, it would resolve to an address this
+ * stack does not declare: the synthesized JSON is checked for exactly that, and synth fails.
+ */
+export class SelfContainedStack extends TerraformStack {
+  override prepareStack(): void {
+    // What the skipped pass did first, and still must happen: every stack gets a backend.
+    this.ensureBackendExists();
+  }
+
+  override toTerraform(): Record<string, unknown> {
+    const json = super.toTerraform() as Record<string, unknown>;
+    const foreign = foreignReferences(json as StackJson);
+    if (foreign.length > 0) {
+      throw new ColossusError(`stack ${this.node.id} references what it does not declare`, [
+        ...foreign.map(
+          (a) =>
+            `${a}: not in ${this.node.id}; read another stack's values through remote state (ColossusStack.remoteState), not by reference`,
+        ),
+      ]);
+    }
+    return json;
+  }
+}

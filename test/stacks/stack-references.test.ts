@@ -1,0 +1,79 @@
+import { App, LocalBackend, TerraformStack, Testing } from 'cdktf';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ColossusError } from '../../config/errors';
+import {
+  SelfContainedStack,
+  foreignReferences,
+  interpolations,
+  referencedAddresses,
+} from '../../stacks/stack-references';
+
+describe('interpolations and referenced addresses', () => {
+  it('finds each ${…} with nested braces and quoted braces', () => {
+    expect(interpolations('a ${aws_vpc.x.id} b ${merge({a = 1}, {b = "}"})} c')).toEqual([
+      'aws_vpc.x.id',
+      'merge({a = 1}, {b = "}"})',
+    ]);
+  });
+
+  it('names resources and data sources, not variables, locals, iterators or string contents', () => {
+    expect(
+      referencedAddresses(
+        'join(",", [aws_subnet.a.id, data.aws_vpc.main.id, var.x, local.y, each.value, count.index, "aws_fake.b"])',
+      ),
+    ).toEqual(['aws_subnet.a', 'data.aws_vpc.main']);
+    // An attribute chain is one reference, not two.
+    expect(referencedAddresses('aws_vpc.x.ipv6_cidr_block')).toEqual(['aws_vpc.x']);
+  });
+
+  it('lists a reference the stack does not declare, and passes one it does', () => {
+    const json = {
+      resource: {
+        aws_vpc: { own: {} },
+        aws_subnet: { s: { vpc_id: '${aws_vpc.own.id}', tag: '${aws_vpc.other.id}' } },
+      },
+      data: { terraform_remote_state: { network: {} } },
+      output: { o: { value: '${data.terraform_remote_state.network.outputs.x}' } },
+      locals: { l: '${data.aws_ami.missing.id}' },
+    };
+    expect(foreignReferences(json)).toEqual(['aws_vpc.other', 'data.aws_ami.missing']);
+  });
+});
+
+describe('SelfContainedStack', () => {
+  class Plain extends SelfContainedStack {
+    constructor(scope: App, id: string) {
+      super(scope, id);
+      new AwsProvider(this, 'aws', { region: 'us-east-1' });
+      new LocalBackend(this, { path: `${id}.tfstate` });
+    }
+  }
+
+  it('fails synth, naming the address, when a value is taken from another stack by reference', () => {
+    const app = Testing.app();
+    const a = new Plain(app, 'a');
+    const vpc = new Vpc(a, 'vpc', { cidrBlock: '10.0.0.0/16' });
+    const b = new Plain(app, 'b');
+    new Subnet(b, 'subnet', { vpcId: vpc.id, cidrBlock: '10.0.0.0/24' });
+    const attempt = () => app.synth();
+    expect(attempt).toThrow(ColossusError);
+    expect(attempt).toThrow(/stack b references what it does not declare/);
+    expect(attempt).toThrow(/aws_vpc\.vpc\w*: not in b; read another stack's values through remote state/);
+  });
+
+  it('writes the same JSON as a plain TerraformStack for a stack that references only itself', () => {
+    const build = (stack: TerraformStack) => {
+      new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+      new LocalBackend(stack, { path: 'x.tfstate' });
+      const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.0.0.0/16' });
+      new Subnet(stack, 'subnet', { vpcId: vpc.id, cidrBlock: '10.0.0.0/24' });
+    };
+    const own = new SelfContainedStack(Testing.app(), 's');
+    const plain = new TerraformStack(Testing.app(), 's');
+    build(own);
+    build(plain);
+    expect(Testing.synth(own)).toEqual(Testing.synth(plain));
+  });
+});
