@@ -1,14 +1,26 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { App } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import { ColossusError } from './config/errors';
 import { loadConfig } from './config/load';
 import { assertContractedCapacity, clusterResilience } from './config/resilience';
 import { writeResilienceReports } from './policy/resilience/report';
 import { parseTarget } from './config/target';
 import { buildStacks } from './stacks/build';
+import { planStacks } from './stacks/sharding';
 import { assertIsolated, proveIsolation, readSynthesizedStacks, writeIsolationReports } from './policy/isolation';
-import { assertNoErrors, deferErrorAnnotations, errorAnnotations, writeComplianceReports } from './policy/gate';
+import { assertNoErrorsIn, deferErrorAnnotations, errorAnnotations, stackReports } from './policy/gate';
+import { writeEnvironmentReports, writeStackReports } from './policy/reports/write';
+import { PACK_VERSION, RULES } from './policy/rules';
+import type { StackReport } from './policy/model';
+import type { ColossusConfig } from './config/schema';
+import type { Target } from './config/target';
+import { balancedParts, parseStackSelection } from './stacks/selection';
+import { parseArgs, synthJobs } from './stacks/synth-options';
+import { stackResourceCounts } from './stacks/resource-count';
+import { mergePart, parsePartSpec, readPartResult, writePartResult, type PartSpec } from './stacks/synth-parts';
 import {
   checkOutdir,
   chooseOutdir,
@@ -16,6 +28,7 @@ import {
   dropSynthFolder,
   publishSynth,
   rejectedDir,
+  selectedOutdir,
   startStaging,
   stateDirFor,
 } from './stacks/synth-output';
@@ -29,52 +42,142 @@ const PROJECT_ROOT = __dirname;
 /** Lets a pending SIGINT/SIGTERM handler run (synth is synchronous between these points). */
 const turn = () => new Promise<void>((r) => setImmediate(r));
 
+/** Worker processes of a split synth still running; killed if the synth is stopped or fails. */
+const workers = new Set<ReturnType<typeof spawn>>();
+
+/** Synthesizes the stacks one part owns in a process of its own (main.ts again, in part mode). */
+function startPart(spec: PartSpec): Promise<void> {
+  return new Promise((resolvePart, rejectPart) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, COLOSSUS_SYNTH_PART: JSON.stringify(spec), COLOSSUS_QUIET: '1' };
+    delete env.CDKTF_OUTDIR;
+    delete env.COLOSSUS_STACKS;
+    const child = spawn(process.execPath, [...process.execArgv, __filename], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    workers.add(child);
+    // Only the end of its error output is kept: enough to say what went wrong.
+    let tail = '';
+    child.stderr.on('data', (chunk: Buffer) => (tail = `${tail}${chunk.toString()}`.slice(-4000)));
+    child.on('error', (error) => {
+      workers.delete(child);
+      rejectPart(error);
+    });
+    child.on('close', (code, signal) => {
+      workers.delete(child);
+      if (code === 0) resolvePart();
+      else
+        rejectPart(
+          new ColossusError(`synth of ${spec.owned.join(', ')} failed in its worker (${signal ?? `exit ${code}`})`, [
+            ...tail.trim().split('\n').slice(-15),
+          ]),
+        );
+    });
+  });
+}
+
+/** Part mode: synthesize the owned stacks (and those they read) into the folder the main process named. */
+function synthPart(spec: PartSpec, config: ColossusConfig, target: Target): void {
+  const app = new App({ outdir: spec.dir });
+  deferErrorAnnotations();
+  const stacks = buildStacks(app, config, target, { stateDir: spec.stateDir, only: spec.owned });
+  app.synth();
+  const owned = stacks.filter((s) => spec.owned.includes(s.node.id));
+  const reports = stackReports(owned);
+  writeStackReports(spec.dir, reports, RULES);
+  writePartResult(spec.dir, { owned: spec.owned, reports, errors: errorAnnotations(owned) });
+}
+
 /**
  * The cdktf app. The environment comes from COLOSSUS_CONFIG (any YAML file) or
  * COLOSSUS_ENV (a name under config/environments/, default dev); the target from
  * COLOSSUS_TARGET (aws, offline or emulator, with COLOSSUS_EMULATOR_ENDPOINT). The output goes
- * to CDKTF_OUTDIR (set by the cdktf CLI), else cdktf.out/<environment>.
+ * to CDKTF_OUTDIR (set by the cdktf CLI), else cdktf.out/<environment>, or
+ * cdktf.out/<environment>.selected when only some stacks are asked for (--stack or
+ * COLOSSUS_STACKS). A whole environment is split across COLOSSUS_SYNTH_JOBS processes.
  */
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--quiet' && a !== '-q');
-  if (unknown.length > 0)
-    throw new ColossusError('invalid option', [`${unknown.join(' ')}: the only option is --quiet`]);
-  const quiet = isQuiet(args, process.env.COLOSSUS_QUIET);
+  const { quiet: quietOption, stacks: stackOptions } = parseArgs(process.argv.slice(2));
+  const quiet = quietOption || isQuiet([], process.env.COLOSSUS_QUIET);
   // The cdktf CLI passes its context to the app it runs; see publishSynth's carryOverOrphans.
   const runByCdktfCli = process.env.CDKTF_CONTEXT_JSON !== undefined;
 
   const config = loadConfig({ environment: process.env.COLOSSUS_ENV, file: process.env.COLOSSUS_CONFIG });
   const target = parseTarget(process.env.COLOSSUS_TARGET, process.env.COLOSSUS_EMULATOR_ENDPOINT);
+  if (process.env.COLOSSUS_SYNTH_PART !== undefined) {
+    synthPart(parsePartSpec(process.env.COLOSSUS_SYNTH_PART), config, target);
+    return;
+  }
   // No stack is built for a facility where one failure would break a tenant's contract.
   assertContractedCapacity(config);
   const environment = config.environment.name;
+  const selection = parseStackSelection(process.env.COLOSSUS_STACKS, stackOptions);
+  const only = selection.length > 0 ? selection : undefined;
   const environments = readdirSync(join(PROJECT_ROOT, 'config', 'environments')).map((f) => f.replace(/\.ya?ml$/, ''));
   const context = { environment, projectRoot: PROJECT_ROOT, cwd: process.cwd(), environments };
-  const outdir = chooseOutdir(process.env.CDKTF_OUTDIR, context);
+  const outdir = chooseOutdir(
+    process.env.CDKTF_OUTDIR ?? (only ? selectedOutdir(PROJECT_ROOT, environment) : undefined),
+    context,
+  );
   checkOutdir(outdir, context);
+  const jobs = synthJobs(process.env.COLOSSUS_SYNTH_JOBS, availableParallelism());
+  // Split only a whole environment, and only when run as the program (not inside a test runner).
+  const parts =
+    !only && jobs > 1 && require.main === module
+      ? balancedParts(
+          stackResourceCounts(config).map((s) => ({ name: s.name, weight: s.count })),
+          jobs,
+        )
+      : [];
 
   // Synthesize beside the output folder, then swap: a failed synth leaves the last good output.
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = startStaging(outdir, environment);
+  const killWorkers = () => workers.forEach((w) => w.kill('SIGKILL'));
+  // Registered before the staging cleanup, so no worker writes into a folder being deleted.
+  process.on('SIGINT', killWorkers).on('SIGTERM', killWorkers);
   const stopCleaning = cleanOnSignals(staging, outdir);
+  const stateDir = stateDirFor(outdir, PROJECT_ROOT);
   try {
+    // The other parts start first: they run on the other cores while this process does its own.
+    const others = parts.slice(1).map((owned, i) => {
+      const dir = join(staging, '.parts', String(i + 1));
+      mkdirSync(dir, { recursive: true });
+      const done = startPart({ dir, stateDir, owned });
+      done.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+      return { dir, owned, done };
+    });
     await turn();
     const app = new App({ outdir: staging });
     deferErrorAnnotations();
-    const stacks = buildStacks(app, config, target, { stateDir: stateDirFor(outdir, PROJECT_ROOT) });
+    const built = buildStacks(app, config, target, { stateDir, only: only ?? parts[0] });
     await turn();
     app.synth();
     await turn();
+    const mine: TerraformStack[] = parts.length > 1 ? built.filter((s) => parts[0]!.includes(s.node.id)) : built;
+    const reports: StackReport[] = stackReports(mine);
+    const errors = errorAnnotations(mine);
+    writeStackReports(staging, reports, RULES);
+    for (const part of others) {
+      await part.done;
+      mergePart(part.dir, staging, part.owned);
+      const result = readPartResult(part.dir);
+      reports.push(...result.reports);
+      errors.push(...result.errors);
+    }
+    rmSync(join(staging, '.parts'), { recursive: true, force: true });
+    await turn();
     // Every report is written before any gate, so a rejected synth can still be read.
     const synthesized = readSynthesizedStacks(staging);
+    // In the sharding plan's order, as one process would have reported them.
+    const order = new Map(planStacks(config).map((p, i) => [p.name, i]));
+    reports.sort((a, b) => (order.get(a.stack) ?? 0) - (order.get(b.stack) ?? 0));
     const isolation = proveIsolation(synthesized, {
       allowedSharedServices: config.isolation?.allowedSharedServices,
     });
     writeIsolationReports(staging, isolation);
     writeResilienceReports(config, staging);
-    writeComplianceReports(staging, environment, stacks);
-    const errors = errorAnnotations(stacks).length;
+    writeEnvironmentReports(staging, environment, reports, RULES, PACK_VERSION);
     await turn();
 
     // Set once the output is in place, or once a gate rejected the synth (it goes to .rejected).
@@ -87,7 +190,7 @@ async function main(): Promise<void> {
           // Tenant isolation is proved on what Terraform will create; then any compliance error fails.
           outcome = 'rejected';
           assertIsolated(isolation);
-          assertNoErrors(stacks);
+          assertNoErrorsIn(errors);
           outcome = undefined;
         },
         { carryOverOrphans: runByCdktfCli },
@@ -103,7 +206,7 @@ async function main(): Promise<void> {
           return rel.startsWith('..') || isAbsolute(rel) ? path : rel || '.';
         };
         const findings = {
-          complianceErrors: errors,
+          complianceErrors: errors.length,
           leaks: isolation.leaks.length + isolation.findings.length,
           unproven: isolation.unproven.length,
           tenants: isolation.tenants.length,
@@ -115,12 +218,15 @@ async function main(): Promise<void> {
           outdir: shown(where),
           published,
           stacks: [...synthesized].map(([name, json]) => ({ name, resources: resourceCount(json) })),
-          gates: gateVerdicts(findings, stacks.length, (path) => shown(join(where, path))),
+          gates: gateVerdicts(findings, synthesized.size, (path) => shown(join(where, path))),
+          ...(only ? { selected: only } : {}),
         });
         process.stdout.write(`${summary.join('\n')}\n`);
       }
     }
   } finally {
+    killWorkers();
+    process.off('SIGINT', killWorkers).off('SIGTERM', killWorkers);
     stopCleaning();
     dropSynthFolder(staging);
   }

@@ -32,7 +32,11 @@ export function stackReports(stacks: readonly TerraformStack[]): StackReport[] {
 
 /** Fails with every error annotation listed, so a synth never succeeds with an error finding. */
 export function assertNoErrors(stacks: readonly TerraformStack[]): void {
-  const errors = errorAnnotations(stacks);
+  assertNoErrorsIn(errorAnnotations(stacks));
+}
+
+/** The same gate over annotations already collected (a synth split across processes collects each part's). */
+export function assertNoErrorsIn(errors: readonly string[]): void {
   if (errors.length === 0) return;
   const listed = errors.slice(0, MAX_LISTED);
   if (errors.length > MAX_LISTED) listed.push(`... and ${errors.length - MAX_LISTED} more; see compliance/index.md`);

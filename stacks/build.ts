@@ -18,6 +18,7 @@ import { checkTargetRules } from '../config/rules';
 import { ColossusError } from '../config/errors';
 import { ConfigError, configSourceOf, formatPath } from '../config/load';
 import { oversizedStacks } from './resource-count';
+import { withUpstream } from './selection';
 
 /**
  * Checks that need the target or the sharding plan, before any construct is built: the
@@ -79,6 +80,12 @@ function sameConstructId(error: unknown, config: ColossusConfig): ConfigError | 
 export interface BuildOptions {
   /** The path from a stack's working folder to the project's .state folder (default: DEFAULT_STATE_DIR). */
   readonly stateDir?: string;
+  /**
+   * Synthesize only these stacks and the stacks they read (stacks/selection.ts). Every stack is
+   * still built, which is cheap, so config checks and the upstream graph see the whole
+   * environment; the others are then taken out of the app before synth, which is not cheap.
+   */
+  readonly only?: readonly string[];
 }
 
 /** Builds every stack the sharding plan lists, in order. */
@@ -156,5 +163,9 @@ export function buildStacks(
   }
   // Every stack runs the compliance rule pack at synth (policy/), tests included.
   for (const stack of stacks) Aspects.of(stack).add(compliance);
-  return stacks;
+  if (!options.only) return stacks;
+  const nodes = stacks.map((s) => ({ name: s.node.id, upstream: s instanceof ColossusStack ? s.upstream : [] }));
+  const keep = new Set(withUpstream(nodes, options.only, env));
+  for (const stack of stacks) if (!keep.has(stack.node.id)) scope.node.tryRemoveChild(stack.node.id);
+  return stacks.filter((s) => keep.has(s.node.id));
 }

@@ -29,6 +29,14 @@ export function defaultOutdir(projectRoot: string, environment: string): string 
   return join(projectRoot, 'cdktf.out', environment);
 }
 
+/**
+ * Where a synth of only some stacks goes unless CDKTF_OUTDIR says otherwise: beside the
+ * environment's own folder, which keeps holding the whole environment.
+ */
+export function selectedOutdir(projectRoot: string, environment: string): string {
+  return join(projectRoot, 'cdktf.out', `${environment}.selected`);
+}
+
 /** Where a synth that failed its gates is kept, beside the output folder. */
 export function rejectedDir(outdir: string): string {
   return `${outdir}.rejected`;

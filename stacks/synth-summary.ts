@@ -7,6 +7,8 @@ export interface SynthSummary {
   readonly published: boolean;
   readonly stacks: readonly { readonly name: string; readonly resources: number }[];
   readonly gates: readonly GateVerdict[];
+  /** The stacks asked for, when only some were (the others listed are stacks they read). */
+  readonly selected?: readonly string[];
 }
 
 export interface GateVerdict {
@@ -49,6 +51,9 @@ export function formatSummary(summary: SynthSummary): string[] {
   const verdict = summary.published ? `synthesized into ${summary.outdir}` : `REJECTED, kept in ${summary.outdir}`;
   const lines = [
     `synth ${summary.environment} (target ${summary.target}): ${verdict}`,
+    ...(summary.selected
+      ? [`  only ${summary.selected.map(short).join(', ')} and the stacks they read (--stack / COLOSSUS_STACKS)`]
+      : []),
     `  ${summary.stacks.length} stacks, ${total} resources:`,
     ...wrap(
       summary.stacks.map((s) => `${short(s.name)} ${s.resources}`),

@@ -22,6 +22,14 @@ export function writeReports(
   rules: readonly Rule[],
   toolVersion: string,
 ): string[] {
+  return [
+    ...writeStackReports(outdir, reports, rules),
+    ...writeEnvironmentReports(outdir, environment, reports, rules, toolVersion),
+  ];
+}
+
+/** <outdir>/compliance/<stack>.{json,md}: each stack's own, so a synth split across processes writes them in each. */
+export function writeStackReports(outdir: string, reports: readonly StackReport[], rules: readonly Rule[]): string[] {
   const dir = join(outdir, REPORT_DIR);
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
@@ -32,6 +40,20 @@ export function writeReports(
       writeLines(`${base}.md`, (out) => writeMarkdownReport(out, report, rules)),
     );
   }
+  return written;
+}
+
+/** <environment>.sarif, controls.{md,json} and index.md: over every stack of the environment. */
+export function writeEnvironmentReports(
+  outdir: string,
+  environment: string,
+  reports: readonly StackReport[],
+  rules: readonly Rule[],
+  toolVersion: string,
+): string[] {
+  const dir = join(outdir, REPORT_DIR);
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
   // One SARIF file and run per environment: GitHub code scanning keeps one analysis per category.
   // It lists failing and suppressed checks only: small enough to build as one string.
   const sarif = join(dir, `${environment}.sarif`);

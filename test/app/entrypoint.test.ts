@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -83,7 +83,9 @@ describe('the app entry point on bad input', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('colossus: invalid option:\n  - --verbose: the only option is --quiet');
+    expect(result.stderr).toContain(
+      'colossus: invalid option:\n  - --verbose: the only options are --quiet and --stack <name> (repeatable)',
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
@@ -106,5 +108,87 @@ describe('the app entry point on bad input', () => {
       );
       expect(Object.keys(state.defaults).length).toBeGreaterThan(0);
     }
+  });
+});
+
+/** Every file under `dir`, relative, with its bytes. */
+function tree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else files.set(rel, readFileSync(join(dir, rel)));
+    }
+  };
+  walk('');
+  return files;
+}
+
+describe('the app entry point: parts and selections', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'colossus-parts-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes byte for byte the same output split across two processes as in one', () => {
+    const one = join(dir, 'one');
+    const two = join(dir, 'two');
+    const env = { COLOSSUS_ENV: 'staging', COLOSSUS_QUIET: '1' };
+    expect(synth({ ...env, COLOSSUS_SYNTH_JOBS: '1' }, one).status).toBe(0);
+    const split = synth({ ...env, COLOSSUS_SYNTH_JOBS: '2' }, two);
+    expect(split.stderr).toBe('');
+    expect(split.status).toBe(0);
+    const [a, b] = [tree(one), tree(two)];
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [file, bytes] of a) expect({ file, same: bytes.equals(b.get(file)!) }).toEqual({ file, same: true });
+    // Both really were written: every stack, its reports, and no worker folder left behind.
+    expect([...a.keys()].filter((f) => f.endsWith('cdk.tf.json')).length).toBeGreaterThan(3);
+    expect([...b.keys()].some((f) => f.includes('.parts'))).toBe(false);
+  });
+
+  it('synthesizes only the named stack and the stacks it reads, gates and reports included', () => {
+    const outdir = join(dir, 'selected');
+    const all = JSON.parse(readFileSync(join(dir, 'one', 'manifest.json'), 'utf8')) as { stacks: object };
+    const compute = Object.keys(all.stacks).find((n) => n.includes('-compute-'))!;
+    const cluster = compute.replace(/-compute-.*$/, '');
+    const result = spawnSync(tsx, [join(root, 'main.ts'), '--stack', compute], {
+      cwd: root,
+      env: { ...process.env, COLOSSUS_ENV: 'staging', CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`only ${compute.replace(/^staging-/, '')} and the stacks they read`);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: object };
+    expect(Object.keys(manifest.stacks).sort()).toEqual([`${cluster}-network`, `${cluster}-tenancy`, compute].sort());
+    for (const report of ['isolation/report.md', 'compliance/index.md', `compliance/${compute}.json`])
+      expect(existsSync(join(outdir, report))).toBe(true);
+    // The same bytes as the whole environment's synth wrote for that stack.
+    const stack = `stacks/${compute}/cdk.tf.json`;
+    expect(readFileSync(join(outdir, stack)).equals(readFileSync(join(dir, 'one', stack)))).toBe(true);
+  });
+
+  it('refuses an unknown stack in COLOSSUS_STACKS, listing the stacks, and writes nothing', () => {
+    const outdir = join(dir, 'unknown');
+    const result = synth({ COLOSSUS_ENV: 'staging', COLOSSUS_STACKS: 'staging-colossus-9-network' }, outdir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'colossus: unknown stack in staging:\n  - staging-colossus-9-network: not a stack of staging (COLOSSUS_STACKS or --stack)\n  - stacks are: ',
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('refuses a COLOSSUS_SYNTH_JOBS that is not a count, and a COLOSSUS_SYNTH_PART it did not write', () => {
+    const jobs = synth({ COLOSSUS_SYNTH_JOBS: 'many' }, join(dir, 'jobs'));
+    expect(jobs.status).toBe(1);
+    expect(jobs.stderr).toContain(
+      'colossus: invalid COLOSSUS_SYNTH_JOBS:\n  - COLOSSUS_SYNTH_JOBS: must be a whole number of at least 1 (got "many")',
+    );
+    const part = synth({ COLOSSUS_SYNTH_PART: '{"dir":1}' }, join(dir, 'part'));
+    expect(part.status).toBe(1);
+    expect(part.stderr).toContain('colossus: invalid COLOSSUS_SYNTH_PART:');
+    expect(part.stderr).not.toMatch(/^\s+at /m);
   });
 });
