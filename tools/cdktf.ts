@@ -2,8 +2,51 @@ import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { ColossusError } from '../config/errors';
 import { loadConfig } from '../config/load';
-import { defaultOutdir } from '../stacks/synth-output';
+import { defaultOutdir, selectedOutdir } from '../stacks/synth-output';
 import { PROJECT_ROOT, providerSource, terraformBinary, terraformEnv } from './terraform';
+
+/**
+ * The cdktf commands whose named stacks are synthesized alone (with the stacks they read). Not
+ * destroy: it checks that no stack left in the app still depends on what it destroys, so it
+ * needs the whole environment.
+ */
+const SYNTHESIZES_NAMED = new Set(['diff', 'plan', 'deploy', 'apply']);
+
+/** cdktf options that take a value as the next argument (the rest are switches). */
+const TAKES_VALUE = new Set([
+  '--app',
+  '-a',
+  '--output',
+  '-o',
+  '--parallelism',
+  '--terraform-parallelism',
+  '--var',
+  '--var-file',
+  '--outputs-file',
+  '--log-level',
+]);
+
+/**
+ * The stacks a diff or deploy names, for a synth of only those (COLOSSUS_STACKS). None when
+ * the command is another, or when a name is a pattern (cdktf matches patterns against the
+ * synthesized stacks, so every stack must be there). With --skip-synth the named stacks are read
+ * from the folder the last diff or deploy of named stacks wrote.
+ */
+export function namedStacks(args: readonly string[]): string[] {
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('-')) {
+      if (TAKES_VALUE.has(arg)) i++;
+      continue;
+    }
+    positional.push(arg);
+  }
+  const [command, ...stacks] = positional;
+  if (!command || !SYNTHESIZES_NAMED.has(command)) return [];
+  if (stacks.some((s) => /[*?[\]{}!]/.test(s))) return [];
+  return stacks;
+}
 
 /** The cdktf commands that run the app and read its output folder (`--output`). */
 const RUNS_THE_APP = new Set([
@@ -57,7 +100,15 @@ function main(): void {
   // cdktf runs the Terraform named by TERRAFORM_BINARY_NAME; keep it the one the other tools run.
   env.TERRAFORM_BINARY_NAME = terraformBinary(env);
   const cli = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf');
-  const outdir = relative(PROJECT_ROOT, defaultOutdir(PROJECT_ROOT, environment));
+  // A diff or deploy of named stacks synthesizes only those and the stacks they read, into a
+  // folder of its own: the environment's folder keeps the whole environment.
+  const stacks = namedStacks(args);
+  if (stacks.length > 0) env.COLOSSUS_STACKS = stacks.join(',');
+  else delete env.COLOSSUS_STACKS;
+  const outdir = relative(
+    PROJECT_ROOT,
+    stacks.length > 0 ? selectedOutdir(PROJECT_ROOT, environment) : defaultOutdir(PROJECT_ROOT, environment),
+  );
   const localMirror = providerSource(process.env).kind === 'mirror';
   const result = spawnSync(cli, withDefaults(args, { outdir, localMirror }), {
     cwd: PROJECT_ROOT,

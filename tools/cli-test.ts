@@ -7,7 +7,7 @@ import { parse, stringify } from 'yaml';
 import { loadConfig } from '../config/load';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { planStacks } from '../stacks/sharding';
-import { defaultOutdir, dropSynthFolder } from '../stacks/synth-output';
+import { defaultOutdir, dropSynthFolder, selectedOutdir } from '../stacks/synth-output';
 import { installEmulator, MOTO_VERSION, startEmulator } from './emulator';
 import { PROJECT_ROOT, type RunResult } from './terraform';
 
@@ -172,6 +172,9 @@ async function main(): Promise<void> {
   const state = join(PROJECT_ROOT, '.state', environment);
   rmSync(state, { recursive: true, force: true });
   dropSynthFolder(outdir(environment));
+  // A diff or deploy of named stacks synthesizes only those, into a folder of their own.
+  const selected = selectedOutdir(PROJECT_ROOT, environment);
+  dropSynthFolder(selected);
   try {
     const env: NodeJS.ProcessEnv = {
       COLOSSUS_ENV: environment,
@@ -208,7 +211,14 @@ async function main(): Promise<void> {
       env,
     );
     expect(again.includes('No changes.'), `diff of ${network} after its deploy is not empty:\n${again.slice(-2000)}`);
-    expect(existsSync(join(outdir(environment), 'manifest.json')), 'the emulator output folder is gone');
+    const manifest = join(selected, 'manifest.json');
+    expect(existsSync(manifest), `${relative(PROJECT_ROOT, selected)} does not hold the named stacks' synth`);
+    const synthesized = Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { stacks: object }).stacks);
+    // The network stack reads no other stack: a synth of it alone holds it alone.
+    expect(
+      synthesized.join() === network,
+      `the deploy of ${network} synthesized ${synthesized.join(', ')}, not that stack alone`,
+    );
     expect(
       fingerprint('dev') === dev && fingerprint('staging') === staging,
       'an emulator command replaced another output',

@@ -27,12 +27,22 @@ export function defaultOutdir(environment: string): string {
   return join(PROJECT_ROOT, `cdktf.out.plan-${environment}`);
 }
 
-async function synthesize(environment: string, target: string, outdir: string): Promise<SynthesizedStack[]> {
+/**
+ * Synthesizes the environment, or only the named stacks and the stacks they read (the gates
+ * need those): a plan of one stack does not pay for the whole environment's synth.
+ */
+async function synthesize(
+  environment: string,
+  target: string,
+  outdir: string,
+  stacks: readonly string[],
+): Promise<SynthesizedStack[]> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     COLOSSUS_ENV: environment,
     COLOSSUS_TARGET: target,
     CDKTF_OUTDIR: outdir,
+    COLOSSUS_STACKS: stacks.join(','),
     // The caller reads the output folder, not the summary.
     COLOSSUS_QUIET: '1',
     CHECKPOINT_DISABLE: '1',
@@ -174,7 +184,7 @@ async function main(): Promise<void> {
   console.log(setup.description);
 
   const t0 = Date.now();
-  const synthesized = opts.synthesized ? readStacks(outdir) : await synthesize(environment, target.kind, outdir);
+  const synthesized = opts.synthesized ? readStacks(outdir) : await synthesize(environment, target.kind, outdir, wanted);
   const stacks = pick(synthesized, wanted, environment);
   // Hashed before terraform touches the folder: the review checks plans against it.
   const provenance = { commit: currentCommit(PROJECT_ROOT), synthHash: synthHash(outdir) };

@@ -1,4 +1,4 @@
-import { withDefaults } from '../../tools/cdktf';
+import { namedStacks, withDefaults } from '../../tools/cdktf';
 
 const outdir = 'cdktf.out/staging';
 
@@ -51,5 +51,32 @@ describe('npm run cdktf', () => {
       outdir,
     ]);
     expect(withDefaults(['deploy', 'a'], { outdir, localMirror: false })).not.toContain('--skip-provider-lock');
+  });
+});
+
+describe('namedStacks: what a diff or deploy synthesizes alone', () => {
+  it.each([
+    [
+      ['deploy', 'a', 'b', '--auto-approve'],
+      ['a', 'b'],
+    ],
+    [['diff', 'a'], ['a']],
+    [['deploy', '--parallelism', '2', 'a', '--var-file', 'x.tfvars'], ['a']],
+    [['apply', '--output=elsewhere', 'a'], ['a']],
+    // Read from where the last diff or deploy of named stacks wrote them.
+    [['diff', 'a', '--skip-synth'], ['a']],
+  ])('%j names %j', (args, expected) => {
+    expect(namedStacks(args)).toEqual(expected);
+  });
+
+  it.each([
+    [['deploy']],
+    [['deploy', 'prod-colossus-2-*']],
+    [['destroy', 'a']],
+    [['synth']],
+    [['list']],
+    [['output', 'a']],
+  ])('%j synthesizes the whole environment', (args) => {
+    expect(namedStacks(args)).toEqual([]);
   });
 });
