@@ -1,14 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { scaledEnvironment } from './bench-environment';
 import { readStacks } from './synth-environment';
-import { PROJECT_ROOT } from './terraform';
+import { PROJECT_ROOT, terraformBinary, terraformEnv } from './terraform';
+
+/**
+ * `npm run bench`: the figures issue 14 set goals for, as medians of repeated runs on this
+ * machine. Speed goals live here, not in timed tests: a figure is printed and compared with its
+ * goal, and the run says which goals it met.
+ */
 
 interface Run {
   readonly seconds: number;
+  /** Peak RSS of the synth and its worker processes added up (they run at the same time). */
   readonly peakMiB: number;
+  /** The largest single process's peak RSS. */
+  readonly largestProcessMiB: number;
 }
 
 function median(values: readonly number[]): number {
@@ -17,30 +27,59 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function synthOnce(environment: string, outdir: string): Run {
-  const report = join(outdir, '..', `${environment}-peak.json`);
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/** Standard output and error go to files: nothing of a child's output is held here. */
+function runQuietly(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, log: string) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(
+  const result = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    writeFileSync(log, result.stderr ?? '');
+    const tail = (result.stderr?.toString() ?? '').trim().split('\n').slice(-15).join('\n');
+    throw new Error(`${[command, ...args].join(' ')} failed (exit ${result.status}):\n${tail}`);
+  }
+  return seconds;
+}
+
+interface Source {
+  /** What the figures are labelled with. */
+  readonly label: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** The caller's environment without a config file or stack selection, which would change what is measured. */
+function withoutConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.COLOSSUS_CONFIG;
+  delete copy.COLOSSUS_STACKS;
+  delete copy.COLOSSUS_SYNTH_JOBS;
+  return copy;
+}
+
+function synthOnce(source: Source, outdir: string): Run {
+  const report = join(outdir, '..', `${source.label}-peak.jsonl`);
+  rmSync(report, { force: true });
+  const seconds = runQuietly(
     process.execPath,
     ['--require', join(__dirname, 'peak-memory.cjs'), '--import', 'tsx', join(PROJECT_ROOT, 'main.ts')],
     {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        COLOSSUS_ENV: environment,
-        CDKTF_OUTDIR: outdir,
-        // The figures are the synth's; its summary is not read here.
-        COLOSSUS_QUIET: '1',
-        COLOSSUS_BENCH_REPORT: report,
-        CHECKPOINT_DISABLE: '1',
-      },
-      encoding: 'utf8',
+      ...withoutConfig(process.env),
+      ...source.env,
+      CDKTF_OUTDIR: outdir,
+      // The figures are the synth's; its summary is not read here.
+      COLOSSUS_QUIET: '1',
+      COLOSSUS_BENCH_REPORT: report,
+      CHECKPOINT_DISABLE: '1',
     },
+    PROJECT_ROOT,
+    `${outdir}.log`,
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`synth of ${environment} failed:\n${result.stderr}`);
-  const { maxRssKiB } = JSON.parse(readFileSync(report, 'utf8')) as { maxRssKiB: number };
-  return { seconds, peakMiB: maxRssKiB / 1024 };
+  const peaks = readFileSync(report, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { maxRssKiB: number }).maxRssKiB / 1024);
+  return { seconds, peakMiB: peaks.reduce((a, b) => a + b, 0), largestProcessMiB: Math.max(...peaks) };
 }
 
 function countResources(file: string): number {
@@ -53,17 +92,16 @@ interface EnvironmentFigures {
   readonly environment: string;
   readonly synthSeconds: { readonly median: number; readonly runs: readonly number[] };
   readonly peakRssMiB: { readonly median: number; readonly runs: readonly number[] };
+  readonly largestProcessMiB: number;
   readonly stacks: number;
   readonly resources: number;
   readonly largestStack: { readonly name: string; readonly resources: number };
   readonly perStack: readonly { readonly name: string; readonly resources: number }[];
 }
 
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
-
-function measure(environment: string, runs: number, work: string): EnvironmentFigures {
-  const outdir = join(work, environment);
-  const results = Array.from({ length: runs }, () => synthOnce(environment, outdir));
+function measure(source: Source, runs: number, work: string): EnvironmentFigures {
+  const outdir = join(work, source.label);
+  const results = Array.from({ length: runs }, () => synthOnce(source, outdir));
   const sizes = readStacks(outdir).map((s) => ({
     name: s.name,
     resources: countResources(join(s.dir, 'cdk.tf.json')),
@@ -72,9 +110,10 @@ function measure(environment: string, runs: number, work: string): EnvironmentFi
   const seconds = results.map((r) => round(r.seconds, 3));
   const peaks = results.map((r) => round(r.peakMiB, 1));
   return {
-    environment,
+    environment: source.label,
     synthSeconds: { median: round(median(seconds), 3), runs: seconds },
     peakRssMiB: { median: round(median(peaks), 1), runs: peaks },
+    largestProcessMiB: round(median(results.map((r) => r.largestProcessMiB)), 1),
     stacks: sizes.length,
     resources: sizes.reduce((sum, s) => sum + s.resources, 0),
     largestStack: largest,
@@ -82,35 +121,149 @@ function measure(environment: string, runs: number, work: string): EnvironmentFi
   };
 }
 
-function table(figures: readonly EnvironmentFigures[]): string[] {
-  const header = ['environment', 'synth (median)', 'peak RSS (median)', 'stacks', 'resources', 'largest stack'];
-  const rows = figures.map((f) => [
-    f.environment,
-    `${f.synthSeconds.median.toFixed(2)} s`,
-    `${f.peakRssMiB.median.toFixed(0)} MiB`,
-    String(f.stacks),
-    String(f.resources),
-    `${f.largestStack.resources} (${f.largestStack.name})`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
+/** One stack planned from empty state: the plan tool end to end, and Terraform's plan step alone. */
+interface PlanFigures {
+  readonly environment: string;
+  readonly stack: string;
+  readonly endToEndSeconds: { readonly median: number; readonly runs: readonly number[] };
+  readonly planStepSeconds: { readonly median: number; readonly runs: readonly number[] };
+}
+
+function measurePlan(environment: string, stack: string, runs: number, work: string): PlanFigures {
+  const outdir = join(work, `plan-${environment}`);
+  const tfEnv = terraformEnv();
+  const endToEnd: number[] = [];
+  const planStep: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    rmSync(outdir, { recursive: true, force: true });
+    // As an engineer runs it after changing config: synth of that stack, init, plan, show -json.
+    endToEnd.push(
+      runQuietly(
+        join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+        [join(PROJECT_ROOT, 'tools', 'plan.ts'), environment, stack, '--out', outdir],
+        { ...withoutConfig(process.env), CHECKPOINT_DISABLE: '1' },
+        PROJECT_ROOT,
+        `${outdir}.log`,
+      ),
+    );
+    // Terraform's plan alone, in the folder the tool initialized.
+    const dir = join(outdir, 'stacks', stack);
+    if (!existsSync(join(dir, '.terraform'))) throw new Error(`npm run plan left no initialized folder at ${dir}`);
+    planStep.push(
+      runQuietly(
+        terraformBinary(tfEnv),
+        ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', '-out=bench.plan'],
+        tfEnv,
+        dir,
+        `${outdir}.plan.log`,
+      ),
+    );
+  }
+  const r = (values: number[]) => values.map((v) => round(v, 2));
+  return {
+    environment,
+    stack,
+    endToEndSeconds: { median: round(median(endToEnd), 2), runs: r(endToEnd) },
+    planStepSeconds: { median: round(median(planStep), 2), runs: r(planStep) },
+  };
+}
+
+function align(rows: readonly string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((cells) =>
     cells
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
+      .trimEnd(),
+  );
+}
+
+function table(figures: readonly EnvironmentFigures[]): string[] {
+  return align([
+    ['environment', 'synth (median)', 'peak RSS (median, all processes)', 'stacks', 'resources', 'largest stack'],
+    ...figures.map((f) => [
+      f.environment,
+      `${f.synthSeconds.median.toFixed(2)} s`,
+      `${f.peakRssMiB.median.toFixed(0)} MiB (largest process ${f.largestProcessMiB.toFixed(0)})`,
+      String(f.stacks),
+      String(f.resources),
+      `${f.largestStack.resources} (${f.largestStack.name})`,
+    ]),
+  ]);
+}
+
+/** A goal of issue 14 and whether the figure meets it. */
+interface Goal {
+  readonly goal: string;
+  readonly figure: string;
+  readonly met: boolean;
+}
+
+function goals(
+  figures: readonly EnvironmentFigures[],
+  scaled: EnvironmentFigures | undefined,
+  plan: PlanFigures | undefined,
+): Goal[] {
+  const byName = new Map(figures.map((f) => [f.environment, f]));
+  const list: Goal[] = [];
+  const prod = byName.get('prod');
+  const dev = byName.get('dev');
+  if (prod) {
+    list.push({
+      goal: 'prod synth <= 8 s',
+      figure: `${prod.synthSeconds.median.toFixed(2)} s`,
+      met: prod.synthSeconds.median <= 8,
+    });
+    // 0.5 GB read as 512 MiB, counting every process of the synth together.
+    list.push({
+      goal: 'prod peak memory <= 512 MiB',
+      figure: `${prod.peakRssMiB.median.toFixed(0)} MiB`,
+      met: prod.peakRssMiB.median <= 512,
+    });
+  }
+  if (dev)
+    list.push({
+      goal: 'dev synth <= 2 s',
+      figure: `${dev.synthSeconds.median.toFixed(2)} s`,
+      met: dev.synthSeconds.median <= 2,
+    });
+  if (prod && scaled) {
+    const ratio = scaled.synthSeconds.median / prod.synthSeconds.median;
+    list.push({
+      goal: `synth linear in SUs: ${scaled.environment} (${scaled.resources} resources) <= 2.1 x prod`,
+      figure: `${ratio.toFixed(2)} x`,
+      met: ratio <= 2.1,
+    });
+  }
+  if (plan) {
+    list.push({
+      goal: `npm run plan -- ${plan.environment} <one stack> <= 20 s end to end`,
+      figure: `${plan.endToEndSeconds.median.toFixed(1)} s (${plan.stack})`,
+      met: plan.endToEndSeconds.median <= 20,
+    });
+    list.push({
+      goal: 'largest stack plans from empty state <= 15 s',
+      figure: `${plan.planStepSeconds.median.toFixed(1)} s (${plan.stack})`,
+      met: plan.planStepSeconds.median <= 15,
+    });
+  }
+  return list;
 }
 
 const program = new Command()
   .name('bench')
-  .description('Synthesize each environment and print wall time, peak memory and stack sizes (medians)')
+  .description(
+    'Synthesize each environment and a scaled prod (twice the halls), plan the largest prod stack, and print medians against the goals',
+  )
   .argument('[environments...]', 'environments', ['dev', 'staging', 'prod'])
-  .option('-r, --runs <n>', 'synth runs per environment; medians are reported', '3')
+  .option('-r, --runs <n>', 'runs of each measurement; medians are reported', '3')
   .option('--stacks', 'also print the resource count of every stack')
+  .option('--no-scaled', 'skip the scaled environment (the linearity figure)')
+  .option('--no-plan', 'skip planning the largest prod stack')
   .option('--json <file>', 'also write the figures as JSON to this file ("-" for standard output)')
   .parse();
 const environments = program.args.length > 0 ? program.args : ['dev', 'staging', 'prod'];
-const options = program.opts<{ runs: string; stacks?: boolean; json?: string }>();
+const options = program.opts<{ runs: string; stacks?: boolean; json?: string; scaled: boolean; plan: boolean }>();
 const runs = Number(options.runs);
 if (!Number.isInteger(runs) || runs < 1)
   program.error(`--runs must be a whole number of at least 1, not ${options.runs}`);
@@ -118,24 +271,51 @@ if (!Number.isInteger(runs) || runs < 1)
 const work = mkdtempSync(join(tmpdir(), 'colossus-bench-'));
 try {
   const started = new Date();
-  const figures = environments.map((environment) => measure(environment, runs, work));
+  const loadBefore = loadavg().map((l) => round(l, 2));
+  const figures = environments.map((environment) =>
+    measure({ label: environment, env: { COLOSSUS_ENV: environment } }, runs, work),
+  );
+  const prod = figures.find((f) => f.environment === 'prod');
+  let scaled: EnvironmentFigures | undefined;
+  if (prod && options.scaled) {
+    const file = join(work, 'prod-2x.yaml');
+    const text = readFileSync(join(PROJECT_ROOT, 'config', 'environments', 'prod.yaml'), 'utf8');
+    writeFileSync(file, scaledEnvironment(text, 'prod-2x'));
+    scaled = measure({ label: 'prod-2x', env: { COLOSSUS_CONFIG: file } }, runs, work);
+  }
+  const plan = prod && options.plan ? measurePlan('prod', prod.largestStack.name, runs, work) : undefined;
+  const met = goals(figures, scaled, plan);
   // The machine's load says how far the figures can be trusted: another job's CPU is not ours.
   const load = loadavg().map((l) => round(l, 2));
   const lines = [
-    `runs per environment: ${runs}, cores: ${availableParallelism()}, load average (1/5/15 min): ${load.join(' / ')}`,
-    ...table(figures),
+    `runs per measurement: ${runs}, cores: ${availableParallelism()}, load average (1/5/15 min) before: ${loadBefore.join(' / ')}, after: ${load.join(' / ')}`,
+    ...table(scaled ? [...figures, scaled] : figures),
   ];
+  if (plan) {
+    lines.push(
+      '',
+      ...align([
+        ['plan of the largest prod stack', 'end to end (median)', 'terraform plan alone (median)'],
+        [plan.stack, `${plan.endToEndSeconds.median.toFixed(1)} s`, `${plan.planStepSeconds.median.toFixed(1)} s`],
+      ]),
+    );
+  }
+  if (met.length > 0)
+    lines.push('', ...align([['goal', 'figure', 'met'], ...met.map((g) => [g.goal, g.figure, g.met ? 'yes' : 'NO'])]));
   if (options.stacks)
     for (const f of figures) for (const s of f.perStack) lines.push(`  ${f.environment} ${s.name}: ${s.resources}`);
   const json = `${JSON.stringify(
     {
-      formatVersion: 1,
+      formatVersion: 2,
       started: started.toISOString(),
       node: process.version,
       cores: availableParallelism(),
-      loadAverage: load,
-      runsPerEnvironment: runs,
+      loadAverage: { before: loadBefore, after: load },
+      runsPerMeasurement: runs,
       environments: figures,
+      ...(scaled ? { scaled } : {}),
+      ...(plan ? { plan } : {}),
+      goals: met,
     },
     null,
     2,
