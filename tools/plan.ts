@@ -184,7 +184,9 @@ async function main(): Promise<void> {
   console.log(setup.description);
 
   const t0 = Date.now();
-  const synthesized = opts.synthesized ? readStacks(outdir) : await synthesize(environment, target.kind, outdir, wanted);
+  const synthesized = opts.synthesized
+    ? readStacks(outdir)
+    : await synthesize(environment, target.kind, outdir, wanted);
   const stacks = pick(synthesized, wanted, environment);
   // Hashed before terraform touches the folder: the review checks plans against it.
   const provenance = { commit: currentCommit(PROJECT_ROOT), synthHash: synthHash(outdir) };
