@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { readStacks } from './synth-environment';
+import { fileTail } from './run';
 import { PROJECT_ROOT } from './terraform';
 
 interface Run {
@@ -19,6 +20,9 @@ function median(values: readonly number[]): number {
 
 function synthOnce(environment: string, outdir: string): Run {
   const report = join(outdir, '..', `${environment}-peak.json`);
+  // The synth's output goes to a file, not into memory; a failure shows its end.
+  const log = join(outdir, '..', `${environment}-synth.log`);
+  const output = openSync(log, 'w');
   const started = process.hrtime.bigint();
   const result = spawnSync(
     process.execPath,
@@ -34,11 +38,12 @@ function synthOnce(environment: string, outdir: string): Run {
         COLOSSUS_BENCH_REPORT: report,
         CHECKPOINT_DISABLE: '1',
       },
-      encoding: 'utf8',
+      stdio: ['ignore', output, output],
     },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`synth of ${environment} failed:\n${result.stderr}`);
+  closeSync(output);
+  if (result.status !== 0) throw new Error(`synth of ${environment} failed:\n${fileTail(log, 40)}`);
   const { maxRssKiB } = JSON.parse(readFileSync(report, 'utf8')) as { maxRssKiB: number };
   return { seconds, peakMiB: maxRssKiB / 1024 };
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -201,6 +201,25 @@ export async function run(command: string, args: readonly string[], options: Run
     ...(options.stdout ? { stdoutFile: options.stdout } : {}),
     ...(options.stderr ? { stderrFile: options.stderr } : {}),
   };
+}
+
+/** The last lines of a file a child wrote (at most `bytes` of its end are read). */
+export function fileTail(file: string, count = 15, bytes = TAIL_BYTES): string {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(size, bytes));
+    readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    return buffer
+      .toString('utf8')
+      .replace(/^\uFFFD+/, '')
+      .trim()
+      .split('\n')
+      .slice(-count)
+      .join('\n');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The last `count` non-empty lines of a run's stderr tail, else of its stdout tail. */

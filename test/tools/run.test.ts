@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ColossusError } from '../../config/errors';
@@ -7,6 +7,7 @@ import {
   ByteTail,
   capture,
   captureSync,
+  fileTail,
   lastLines,
   logFiles,
   MAX_LINE_CHARS,
@@ -194,5 +195,14 @@ describe('bounded capture of a small value', () => {
     const ok = captureSync(node, ['-e', 'process.stdout.write("abc")'], { maxBytes: 1024 });
     expect(ok).toMatchObject({ code: 0, stdout: 'abc' });
     expect(captureSync(join(dir, 'missing'), [], { maxBytes: 10 }).spawnError).toBe('ENOENT');
+  });
+});
+
+describe('fileTail', () => {
+  it('reads only the end of a log file', () => {
+    const file = join(dir, 'synth.log');
+    writeFileSync(file, Array.from({ length: 10000 }, (_, i) => `line ${i + 1}`).join('\n'));
+    expect(fileTail(file, 3)).toBe('line 9998\nline 9999\nline 10000');
+    expect(fileTail(file, 1000, 64).split('\n').length).toBeLessThan(10);
   });
 });
