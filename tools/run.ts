@@ -140,9 +140,18 @@ export function logFiles(dir: string, step: string): { stdout: string; stderr: s
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
-function sink(file: string | undefined): Writable {
+function unwritable(command: string, where: string, error: unknown): ColossusError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new ColossusError(`output of ${basename(command)} could not be written`, [`${where}: ${message}`]);
+}
+
+function sink(command: string, file: string | undefined): Writable {
   if (file === undefined) return new Writable({ write: (_chunk, _encoding, done) => done() });
-  mkdirSync(dirname(file), { recursive: true });
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw unwritable(command, file, error);
+  }
   return createWriteStream(file);
 }
 
@@ -167,6 +176,8 @@ export async function run(command: string, args: readonly string[], options: Run
   const onLine = options.onLine;
   const splitter = (stream: 'stdout' | 'stderr') =>
     onLine ? new LineSplitter((line) => onLine(line, stream)) : undefined;
+  // Made first: a log that cannot be written stops the run before the child starts.
+  const sinks = { stdout: sink(command, options.stdout), stderr: sink(command, options.stderr) };
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let spawnError: NodeJS.ErrnoException | undefined;
   const closed = new Promise<number>((resolveClose) => {
@@ -175,11 +186,12 @@ export async function run(command: string, args: readonly string[], options: Run
   });
   options.onSpawn?.(child);
   const streamed = (from: Readable, name: 'stdout' | 'stderr', file: string | undefined) =>
-    pipeline(from, tap(tails[name], splitter(name)), sink(file)).catch((error: unknown) => {
-      // A child that never started closes its pipes early; that is reported as spawnError.
-      if (spawnError) return;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ColossusError(`output of ${basename(command)} could not be written`, [`${file ?? name}: ${message}`]);
+    pipeline(from, tap(tails[name], splitter(name)), sinks[name]).catch((error: unknown) => {
+      // A child that never started (no pid) closes its pipes early; that is reported as spawnError.
+      if (spawnError || child.pid === undefined) return;
+      // Its output has nowhere to go: the child is stopped rather than left running unseen.
+      child.kill('SIGTERM');
+      throw unwritable(command, file ?? name, error);
     });
   const [code] = await Promise.all([
     closed,

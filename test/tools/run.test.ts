@@ -99,6 +99,19 @@ describe('run: child output streamed to files', () => {
     expect(result.stderrTail).toContain('ENOENT');
   });
 
+  it('refuses a log it cannot write, with a clear error', async () => {
+    writeFileSync(join(dir, 'a-file'), '');
+    const underFile = run(node, ['-e', 'console.log(1)'], {
+      cwd: dir,
+      env: process.env,
+      stdout: join(dir, 'a-file', 'x.stdout'),
+    });
+    await expect(underFile).rejects.toThrow(ColossusError);
+    await expect(underFile).rejects.toThrow(/output of node could not be written:\n {2}- .*a-file/);
+    const intoFolder = run(node, ['-e', BIG_CHILD], { cwd: dir, env: process.env, stdout: dir });
+    await expect(intoFolder).rejects.toThrow(/output of node could not be written:\n {2}- .*EISDIR/);
+  });
+
   it('reports a child killed by a signal as failed', async () => {
     const result = await run(node, ['-e', 'process.kill(process.pid, "SIGTERM")'], { cwd: dir, env: process.env });
     expect(result.code).toBe(128 + 15);
