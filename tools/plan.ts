@@ -135,12 +135,16 @@ async function planStack(
   rmSync(logs, { recursive: true, force: true });
   const step = (name: string, args: string[], options: Partial<RunOptions> = {}) =>
     run(tf, args, { cwd: stack.dir, env, ...logFiles(logs, name), ...options });
-  const fail = (name: string, result: RunResult): StackOutcome => ({
-    name: stack.name,
-    ok: false,
-    seconds: (Date.now() - started) / 1000,
-    error: `terraform ${name} failed: ${lastLines(result, 15)}\n(whole output: ${relative(PROJECT_ROOT, logs) || logs}/${name}.stdout and .stderr)`,
-  });
+  const fail = (name: string, result: RunResult): StackOutcome => {
+    const files = [result.stdoutFile, result.stderrFile].filter((f): f is string => f !== undefined && existsSync(f));
+    const where = files.map((f) => relative(PROJECT_ROOT, f) || f).join(' and ');
+    return {
+      name: stack.name,
+      ok: false,
+      seconds: (Date.now() - started) / 1000,
+      error: `terraform ${name} failed: ${lastLines(result, 15)}${where ? `\n(whole output: ${where})` : ''}`,
+    };
+  };
   const init = await step('init', ['init', '-input=false', '-no-color']);
   if (init.code !== 0) return fail('init', init);
   // Offline state is empty and private to this run: there is nothing to lock or refresh.
