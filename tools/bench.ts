@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { scaledEnvironment } from './bench-environment';
+import { fileTail } from './run';
 import { readStacks } from './synth-environment';
 import { PROJECT_ROOT, terraformBinary, terraformEnv } from './terraform';
 
@@ -29,15 +30,19 @@ function median(values: readonly number[]): number {
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-/** Standard output and error go to files: nothing of a child's output is held here. */
+/** The child's output goes to a file, not into memory; a failure shows the file's end. */
 function runQuietly(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, log: string) {
+  const output = openSync(log, 'w');
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
+  let result;
+  try {
+    result = spawnSync(command, args, { cwd, env, stdio: ['ignore', output, output] });
+  } finally {
+    closeSync(output);
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {
-    writeFileSync(log, result.stderr ?? '');
-    const tail = (result.stderr?.toString() ?? '').trim().split('\n').slice(-15).join('\n');
-    throw new Error(`${[command, ...args].join(' ')} failed (exit ${result.status}):\n${tail}`);
+    throw new Error(`${[command, ...args].join(' ')} failed (exit ${result.status}):\n${fileTail(log, 40)}`);
   }
   return seconds;
 }

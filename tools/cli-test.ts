@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,8 @@ import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { planStacks } from '../stacks/sharding';
 import { defaultOutdir, dropSynthFolder, selectedOutdir } from '../stacks/synth-output';
 import { installEmulator, MOTO_VERSION, startEmulator } from './emulator';
-import { PROJECT_ROOT, type RunResult } from './terraform';
+import { logFiles, run, type RunResult } from './run';
+import { PROJECT_ROOT } from './terraform';
 
 /**
  * The platform engineer's path (`npm run test:cli`): runs the real cdktf CLI through
@@ -31,27 +31,44 @@ const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 /** The last lines of a command's output, without the CLI's spinner frames. */
 function tail(result: RunResult, lines = 30): string {
-  return plain(`${result.stdout}\n${result.stderr}`)
+  return plain(`${result.stdoutTail}\n${result.stderrTail}`)
     .split('\n')
     .filter((l) => l.trim() && !/^[⠁-⣿]\s/.test(l.trim()))
     .slice(-lines)
     .join('\n');
 }
 
+/** Each command's whole output, one file per stream: only tails are kept in memory. */
+const LOG_DIR = join(PROJECT_ROOT, '.cache', 'cli-test');
+/** Enough of a command's end for every check here (a prod `cdktf list` is a few KiB). */
+const KEPT_BYTES = 1024 * 1024;
+let commands = 0;
+
+/** Runs one command with its output logged; `sawEnoent` tells if any line said ENOENT. */
+async function logged(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<RunResult & { sawEnoent: boolean }> {
+  commands += 1;
+  let sawEnoent = false;
+  const name = `${String(commands).padStart(2, '0')}-${args.filter((a) => !a.startsWith('-')).join('-')}`;
+  const result = await run(command, args, {
+    cwd: PROJECT_ROOT,
+    env,
+    ...logFiles(LOG_DIR, name.slice(0, 80)),
+    tailBytes: KEPT_BYTES,
+    onLine: (line) => (sawEnoent ||= line.includes('ENOENT')),
+  });
+  return { ...result, sawEnoent };
+}
+
 /** `npm run cdktf -- <args>` as an engineer types it, with `env` on top of this process's. */
-function npmCdktf(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return new Promise((resolveRun) => {
-    const child = spawn('npm', ['run', '--silent', 'cdktf', '--', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) => resolveRun({ code: 127, stdout, stderr: `${stderr}${error.message}` }));
-    child.on('close', (code) => resolveRun({ code: code ?? 1, stdout, stderr }));
+function npmCdktf(args: readonly string[], env: NodeJS.ProcessEnv) {
+  return logged('npm', ['run', '--silent', 'cdktf', '--', ...args], {
+    ...process.env,
+    CHECKPOINT_DISABLE: '1',
+    ...env,
   });
 }
 
@@ -78,6 +95,7 @@ function fingerprint(environment: string): string {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<void> {
+  rmSync(LOG_DIR, { recursive: true, force: true });
   const figures: string[] = [];
   const started = Date.now();
   const expected = (environment: string) =>
@@ -92,9 +110,10 @@ async function main(): Promise<void> {
     const took = Date.now() - t0;
     figures.push(`${label}: ${seconds(took)}`);
     console.log(`  ${label}: exit ${result.code} (${seconds(took)})`);
-    const output = plain(`${result.stdout}\n${result.stderr}`);
-    expect(result.code === 0, `${label} failed (exit ${result.code}):\n${tail(result)}`);
-    expect(!output.includes('ENOENT'), `${label} printed ENOENT:\n${tail(result)}`);
+    const output = plain(`${result.stdoutTail}\n${result.stderrTail}`);
+    const logs = `(whole output: ${shown(LOG_DIR)})`;
+    expect(result.code === 0, `${label} failed (exit ${result.code}) ${logs}:\n${tail(result)}`);
+    expect(!result.sawEnoent, `${label} printed ENOENT ${logs}:\n${tail(result)}`);
     return output;
   };
   /**
@@ -131,19 +150,14 @@ async function main(): Promise<void> {
   expect(fingerprint('dev') === dev, 'a dev synth of the same config changed the dev output');
   expect(fingerprint('staging') === staging, 'a dev synth replaced the staging output');
   // cdktf.json names dev's folder: the CLI run directly for another environment is refused.
-  const direct = await new Promise<RunResult>((resolveRun) => {
-    const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), ['list'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', COLOSSUS_ENV: 'staging' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('close', (code) => resolveRun({ code: code ?? 1, stdout: out, stderr: '' }));
+  const direct = await logged(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), ['list'], {
+    ...process.env,
+    CHECKPOINT_DISABLE: '1',
+    COLOSSUS_ENV: 'staging',
   });
   expect(
-    direct.code !== 0 && plain(direct.stdout).includes("is environment dev's output folder"),
+    direct.code !== 0 &&
+      plain(`${direct.stdoutTail}\n${direct.stderrTail}`).includes("is environment dev's output folder"),
     `npx cdktf list with COLOSSUS_ENV=staging did not refuse dev's folder:\n${tail(direct)}`,
   );
   expect(fingerprint('dev') === dev, "a refused synth changed dev's output");

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
@@ -12,7 +12,8 @@ import {
   startEmulator,
   type Emulator,
 } from './emulator';
-import { PROJECT_ROOT, run, terraformBinary, terraformEnv, type RunResult } from './terraform';
+import { logFiles, run, type RunOptions, type RunResult } from './run';
+import { PROJECT_ROOT, terraformBinary, terraformEnv } from './terraform';
 
 /**
  * The end-to-end deploy test (`npm run test:deploy`): deploys the emulator environment to a
@@ -23,6 +24,8 @@ import { PROJECT_ROOT, run, terraformBinary, terraformEnv, type RunResult } from
  */
 const ENVIRONMENT = 'emulator';
 const OUTDIR = join(PROJECT_ROOT, 'cdktf.out.deploy-test');
+/** Every command's whole output; outside OUTDIR, which cdktf's synth may replace. */
+const LOG_DIR = join(PROJECT_ROOT, '.cache', 'deploy-test', 'logs');
 
 /** Things every resource of ours carries in a name, tag or ARN. */
 export const OUR_MARKERS = ['colossus-infra', `${ENVIRONMENT}-colossus-`, `${ENVIRONMENT}-lab-`];
@@ -282,16 +285,18 @@ async function timed<T>(label: string, figures: string[], work: () => Promise<T>
   return result;
 }
 
-/** The resource lines of a plan: what would change, and how. */
-function changesIn(plan: RunResult): string {
-  const lines = plan.stdout.split('\n').filter((l) => /^\s+[~+-]|^\s+#|Plan:|Error/.test(l));
-  return (lines.length ? lines : plan.stderr.split('\n')).slice(0, 80).join('\n');
+/** A plan's result with its first resource lines (what would change, and how), at most 80. */
+type PlanResult = RunResult & { readonly changes: readonly string[] };
+
+/** The resource lines of a plan, else the end of its errors. */
+function changesIn(plan: PlanResult): string {
+  return (plan.changes.length ? plan.changes : plan.stderrTail.split('\n').slice(0, 80)).join('\n');
 }
 
 /** The error blocks of a run's output (else its last lines), without terminal colours. */
 function tail(result: RunResult, lines = 25): string {
   // eslint-disable-next-line no-control-regex -- strips ANSI colour codes
-  const all = `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split('\n');
+  const all = `${result.stdoutTail}\n${result.stderrTail}`.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split('\n');
   const errors = all.flatMap((line, i) => (/Error:/.test(line) ? all.slice(i, i + 8) : []));
   return (errors.length ? errors.slice(0, 80) : all.slice(-lines)).join('\n');
 }
@@ -338,12 +343,28 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
   const stackDir = (stack: string) => join(OUTDIR, 'stacks', stack);
   // A fresh emulator knows nothing of earlier runs: their local bootstrap state must go too.
   rmSync(OUTDIR, { recursive: true, force: true });
+  rmSync(LOG_DIR, { recursive: true, force: true });
   rmSync(join(PROJECT_ROOT, '.state', ENVIRONMENT), { recursive: true, force: true });
 
+  // Every command's whole output goes to a file under LOG_DIR; only tails stay in memory.
+  let commands = 0;
+  const logsFor = (what: string) => {
+    commands += 1;
+    return logFiles(LOG_DIR, `${String(commands).padStart(3, '0')}-${what}`);
+  };
   const cdktf = (args: string[]) =>
-    run(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), [...args, '--output', OUTDIR], { cwd: PROJECT_ROOT, env });
-  const terraform = (stack: string, args: string[]) =>
-    run(terraformBinary(env), args, { cwd: stackDir(stack), env: { ...env, TF_IN_AUTOMATION: '1' } });
+    run(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), [...args, '--output', OUTDIR], {
+      cwd: PROJECT_ROOT,
+      env,
+      ...logsFor(`cdktf-${args[0] ?? ''}`),
+    });
+  const terraform = (stack: string, args: string[], options: Partial<RunOptions> = {}) =>
+    run(terraformBinary(env), args, {
+      cwd: stackDir(stack),
+      env: { ...env, TF_IN_AUTOMATION: '1' },
+      ...logsFor(`${stack}-${args[0] ?? ''}`),
+      ...options,
+    });
   const s3 = (path: string, init?: RequestInit) => fetch(`${endpoint}/${backend.bucket}${path}`, init);
   // Through the APIs: moto's model dump (/moto-api/data.json) also keeps what was deleted.
   const inventory = async (): Promise<Inventory> => emulatorInventory(endpoint, config.environment.region);
@@ -355,10 +376,23 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
   const readState = async (stack: string) => {
     const pulled = await terraform(stack, ['state', 'pull']);
     expect(pulled.code === 0, `state of ${stack} unreadable:\n${tail(pulled)}`);
-    return JSON.parse(pulled.stdout) as PulledState;
+    // Parsed whole, from its file: the emulator's states are small.
+    return JSON.parse(readFileSync(pulled.stdoutFile!, 'utf8')) as PulledState;
   };
-  const planIsEmpty = async (stack: string): Promise<RunResult> =>
-    terraform(stack, ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock-timeout=30s']);
+  const planIsEmpty = async (stack: string): Promise<PlanResult> => {
+    const changes: string[] = [];
+    const plan = await terraform(
+      stack,
+      ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock-timeout=30s'],
+      {
+        onLine: (line, stream) => {
+          if (stream === 'stdout' && changes.length < 80 && /^\s+[~+-]|^\s+#|Plan:|Error/.test(line))
+            changes.push(line);
+        },
+      },
+    );
+    return { ...plan, changes };
+  };
   const synthesizedStack = (stack: string): SynthesizedStack =>
     JSON.parse(readFileSync(join(stackDir(stack), 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
   const declared = (stack: string): StackResource[] => declaredResources(synthesizedStack(stack));
@@ -371,7 +405,7 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
   const destroyStack = async (stack: string): Promise<string> => {
     const down = await terraform(stack, ['destroy', '-auto-approve', '-input=false', '-no-color']);
     if (down.code === 0) return 'destroyed';
-    const gone = attachmentDeleteGap ? goneAttachments(`${down.stdout}\n${down.stderr}`) : undefined;
+    const gone = attachmentDeleteGap ? goneAttachments(`${down.stdoutTail}\n${down.stderrTail}`) : undefined;
     expect(gone !== undefined, `destroying ${stack} failed:\n${tail(down)}`);
     const ec2 = (await inventory()).ec2 ?? {};
     const still = JSON.stringify([ec2.TransitGatewayAttachment ?? [], ec2.TransitGatewayVpcAttachment ?? []]);
@@ -425,7 +459,7 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
     expect(firstResult.code === 0, `the first of two concurrent deploys failed:\n${tail(firstResult)}`);
   }
   expect(second !== undefined, 'never saw the first deploy hold the lock');
-  const secondText = `${second!.stdout}${second!.stderr}`;
+  const secondText = `${second!.stdoutTail}${second!.stderrTail}`;
   expect(second!.code !== 0, 'the second concurrent deploy succeeded: the lock did not hold');
   expect(
     /Error acquiring the state lock/.test(secondText),
@@ -472,7 +506,7 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
   expect(killed!.lockSeen, 'never saw the deploy hold the lock before it finished');
   expect(await lockExists(raced), 'SIGKILL left no lock behind: the kill came too late to test a stale lock');
   const refused = await terraform(raced, ['plan', '-input=false', '-no-color', '-lock-timeout=0s']);
-  const refusedText = `${refused.stdout}\n${refused.stderr}`;
+  const refusedText = `${refused.stdoutTail}\n${refused.stderrTail}`;
   expect(
     refused.code !== 0 && /Error acquiring the state lock/.test(refusedText),
     `the plan after the kill was not refused on the lock:\n${tail(refused)}`,
@@ -510,20 +544,20 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
     const expected = leftovers(await inventory(), markersOf);
     const destroyed = await terraform(interrupted, ['destroy', '-auto-approve', '-input=false', '-no-color']);
     expect(destroyed.code === 0, `could not destroy ${interrupted} before the interrupt test:\n${tail(destroyed)}`);
-    const child = spawn(terraformBinary(env), ['apply', '-auto-approve', '-input=false', '-no-color'], {
-      cwd: stackDir(interrupted),
+    // Interrupted (SIGINT, as Ctrl-C) on the first completed create, as its output streams.
+    let child: ChildProcess | undefined;
+    let createdBefore = 0;
+    const run4 = await terraform(interrupted, ['apply', '-auto-approve', '-input=false', '-no-color'], {
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      onSpawn: (started) => (child = started),
+      onLine: (line, stream) => {
+        if (stream !== 'stdout' || !/Creation complete after/.test(line)) return;
+        createdBefore += 1;
+        if (child && !child.killed) child.kill('SIGINT');
+      },
     });
-    let output = '';
-    const done = new Promise<number>((resolveDone) => child.on('close', (code) => resolveDone(code ?? -1)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/Creation complete after/.test(output) && !child.killed) child.kill('SIGINT');
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const interruptedCode = await done;
-    const createdBefore = (output.match(/Creation complete after/g) ?? []).length;
+    const interruptedCode = run4.code;
+    const output = `${run4.stdoutTail}\n${run4.stderrTail}`;
     const partial = leftovers(await inventory(), markersOf);
     expect(
       interruptedCode !== 0,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { captureSync } from './run';
 import { PROJECT_ROOT } from './terraform';
 
 /**
@@ -22,8 +23,8 @@ function python(): string {
 
 function installedMotoVersion(): string | undefined {
   if (!existsSync(venvBin('python'))) return undefined;
-  const probe = spawnSync(venvBin('python'), ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' });
-  return probe.status === 0 ? probe.stdout.trim() : undefined;
+  const probe = captureSync(venvBin('python'), ['-c', 'import moto; print(moto.__version__)'], { maxBytes: 4096 });
+  return probe.code === 0 ? probe.stdout.trim() : undefined;
 }
 
 /** Creates the virtual environment and installs the pinned moto, unless it is there already. */
@@ -195,12 +196,12 @@ print(json.dumps(out, default=str))
 
 /** What the emulator at `endpoint` holds now, by service and kind (see INVENTORY_SCRIPT). */
 export function emulatorInventory(endpoint: string, region: string): Record<string, Record<string, unknown[]>> {
-  const result = spawnSync(venvBin('python'), ['-c', INVENTORY_SCRIPT, endpoint, region], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+  // The inventory is parsed whole, so it is capped: a test emulator holds a few MB at most.
+  const result = captureSync(venvBin('python'), ['-c', INVENTORY_SCRIPT, endpoint, region], {
+    maxBytes: 64 * 1024 * 1024,
     env: { PATH: process.env.PATH ?? '' },
   });
-  if (result.status !== 0) throw new Error(`listing the emulator's resources failed:\n${result.stderr}`);
+  if (result.code !== 0) throw new Error(`listing the emulator's resources failed:\n${result.stderrTail}`);
   return JSON.parse(result.stdout) as Record<string, Record<string, unknown[]>>;
 }
 
@@ -218,11 +219,11 @@ for page in s3.get_paginator('list_object_versions').paginate(Bucket=bucket):
         deleted += 1
 print(deleted)
 `;
-  const result = spawnSync(venvBin('python'), ['-c', script, endpoint, region, bucket], {
-    encoding: 'utf8',
+  const result = captureSync(venvBin('python'), ['-c', script, endpoint, region, bucket], {
+    maxBytes: 1024,
     env: { PATH: process.env.PATH ?? '' },
   });
-  if (result.status !== 0) throw new Error(`emptying ${bucket} in the emulator failed:\n${result.stderr}`);
+  if (result.code !== 0) throw new Error(`emptying ${bucket} in the emulator failed:\n${result.stderrTail}`);
   return Number(result.stdout.trim());
 }
 

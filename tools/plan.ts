@@ -1,17 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ColossusError } from '../config/errors';
 import { parseTarget } from '../config/target';
 import { PLAN_DIR, PLAN_INDEX, type PlanIndex } from './review/plan-json';
 import { currentCommit, synthHash } from './review/provenance';
+import { lastLines, logFiles, planSummary, type RunOptions, type RunResult } from './run';
 import { readStacks, type SynthesizedStack } from './synth-environment';
 import { PROJECT_ROOT, mapWarmFirst, parseJobs, run, terraformBinary, terraformEnv, terraformSetup } from './terraform';
 
 /**
  * `npm run plan -- [env] [stacks…]`: synthesize (offline target unless --target says
  * otherwise), then terraform init, plan -out and show -json for each stack, two at a time.
- * Plan JSON goes to <outdir>/plans/<stack>.json with an index.json of the run. With
+ * Plan JSON goes to <outdir>/plans/<stack>.json with an index.json of the run, and each
+ * Terraform step's output to <outdir>/logs/<stack>/<step>.stdout and .stderr. With
  * --target aws and real credentials, the same command plans against real state.
  */
 
@@ -23,6 +25,9 @@ interface Options {
 }
 
 /** Its own folder: an offline plan's synth must not replace the environment's output (cdktf.out/<env>). */
+/** Each stack's Terraform output, under the output folder: logs/<stack>/<step>.stdout|stderr. */
+export const LOG_DIR = 'logs';
+
 export function defaultOutdir(environment: string): string {
   return join(PROJECT_ROOT, `cdktf.out.plan-${environment}`);
 }
@@ -53,7 +58,7 @@ async function synthesize(
     env,
   });
   if (result.code !== 0) {
-    const lines = (result.stderr.trim() || result.stdout.trim()).split('\n');
+    const lines = (result.stderrTail.trim() || result.stdoutTail.trim()).split('\n');
     const shown = lines.slice(0, 12).join('\n');
     throw new ColossusError(`synth of ${environment} failed`, [
       lines.length > 12 ? `${shown}\n  … ${lines.length - 12} more lines (run npm run synth to see them)` : shown,
@@ -129,19 +134,29 @@ interface StackOutcome {
 async function planStack(
   stack: SynthesizedStack,
   plansDir: string,
+  logsDir: string,
   env: NodeJS.ProcessEnv,
   offline: boolean,
 ): Promise<StackOutcome> {
   const started = Date.now();
   const tf = terraformBinary();
-  const fail = (step: string, text: string): StackOutcome => ({
-    name: stack.name,
-    ok: false,
-    seconds: (Date.now() - started) / 1000,
-    error: `terraform ${step} failed: ${text.trim().split('\n').slice(-15).join('\n')}`,
-  });
-  const init = await run(tf, ['init', '-input=false', '-no-color'], { cwd: stack.dir, env });
-  if (init.code !== 0) return fail('init', init.stderr || init.stdout);
+  // Terraform's output goes to files, never whole into memory: a large stack's is hundreds of MB.
+  const logs = join(logsDir, stack.name);
+  rmSync(logs, { recursive: true, force: true });
+  const step = (name: string, args: string[], options: Partial<RunOptions> = {}) =>
+    run(tf, args, { cwd: stack.dir, env, ...logFiles(logs, name), ...options });
+  const fail = (name: string, result: RunResult): StackOutcome => {
+    const files = [result.stdoutFile, result.stderrFile].filter((f): f is string => f !== undefined && existsSync(f));
+    const where = files.map((f) => relative(PROJECT_ROOT, f) || f).join(' and ');
+    return {
+      name: stack.name,
+      ok: false,
+      seconds: (Date.now() - started) / 1000,
+      error: `terraform ${name} failed: ${lastLines(result, 15)}${where ? `\n(whole output: ${where})` : ''}`,
+    };
+  };
+  const init = await step('init', ['init', '-input=false', '-no-color']);
+  if (init.code !== 0) return fail('init', init);
   // Offline state is empty and private to this run: there is nothing to lock or refresh.
   const planArgs = [
     'plan',
@@ -150,12 +165,22 @@ async function planStack(
     '-out=plan.bin',
     ...(offline ? ['-lock=false', '-refresh=false'] : ['-lock-timeout=5m']),
   ];
-  const plan = await run(tf, planArgs, { cwd: stack.dir, env });
-  if (plan.code !== 0) return fail('plan', plan.stderr || plan.stdout);
-  const show = await run(tf, ['show', '-json', '-no-color', 'plan.bin'], { cwd: stack.dir, env });
-  if (show.code !== 0) return fail('show', show.stderr || show.stdout);
-  writeFileSync(join(plansDir, `${stack.name}.json`), show.stdout);
-  const summary = /Plan: .*|No changes\..*/.exec(plan.stdout)?.[0];
+  let summary: string | undefined;
+  const plan = await step('plan', planArgs, {
+    onLine: (line, stream) => {
+      if (stream === 'stdout') summary ??= planSummary(line);
+    },
+  });
+  if (plan.code !== 0) return fail('plan', plan);
+  // Streamed straight into the plan file, written aside so a failed show leaves no half plan.
+  const planFile = join(plansDir, `${stack.name}.json`);
+  const partial = `${planFile}.partial`;
+  const show = await step('show', ['show', '-json', '-no-color', 'plan.bin'], { stdout: partial });
+  if (show.code !== 0) {
+    rmSync(partial, { force: true });
+    return fail('show', { ...show, stdoutTail: '' });
+  }
+  renameSync(partial, planFile);
   return { name: stack.name, ok: true, seconds: (Date.now() - started) / 1000, ...(summary ? { summary } : {}) };
 }
 
@@ -206,12 +231,13 @@ async function main(): Promise<void> {
   }
   if (target.kind === 'offline') seedEmptyState(synthesized, setup.version);
   const plansDir = join(outdir, PLAN_DIR);
+  const logsDir = join(outdir, LOG_DIR);
   rmSync(plansDir, { recursive: true, force: true });
   mkdirSync(plansDir, { recursive: true });
 
   let done = 0;
   const outcomes = await mapWarmFirst(stacks, jobs, async (stack) => {
-    const outcome = await planStack(stack, plansDir, env, target.kind === 'offline');
+    const outcome = await planStack(stack, plansDir, logsDir, env, target.kind === 'offline');
     done += 1;
     const what = outcome.ok ? (outcome.summary ?? 'planned') : 'FAILED';
     console.log(
@@ -236,7 +262,7 @@ async function main(): Promise<void> {
   for (const f of failed) console.error(`\n${f.name}: ${f.error}`);
   console.log(
     `planned ${outcomes.length - failed.length} of ${outcomes.length} stacks in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
-      `plan JSON in ${relative(PROJECT_ROOT, plansDir) || plansDir}; review with: npm run review -- --plan ${relative(PROJECT_ROOT, outdir) || outdir}`,
+      `plan JSON in ${relative(PROJECT_ROOT, plansDir) || plansDir}, Terraform's output in ${relative(PROJECT_ROOT, logsDir) || logsDir}; review with: npm run review -- --plan ${relative(PROJECT_ROOT, outdir) || outdir}`,
   );
   if (failed.length > 0) process.exitCode = 1;
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadConfig, parseConfig } from '../config/load';
 import { planStacks } from '../stacks/sharding';
@@ -7,7 +7,8 @@ import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { installEmulator, startEmulator, MOTO_VERSION } from './emulator';
 import { reviewFromPlanAgainstBase, reviewFromSynth } from './review/build';
 import { renderMarkdown } from './review/markdown';
-import { PROJECT_ROOT, run, terraformEnv, type RunResult } from './terraform';
+import { logFiles, run, type RunOptions, type RunResult } from './run';
+import { PROJECT_ROOT, terraformEnv } from './terraform';
 
 /**
  * `npm run test:review-e2e`: reviews of real changes against deployed state. Deploys the base
@@ -102,11 +103,20 @@ function configText(edits: Edit[]): string {
   return doc.toString();
 }
 
+/** Each command's whole output, one file per stream: only tails are kept in memory. */
+const LOG_DIR = join(WORK, 'logs');
+let commands = 0;
+
+function logged(command: string, args: readonly string[], options: Omit<RunOptions, 'stdout' | 'stderr'>) {
+  commands += 1;
+  const name = `${String(commands).padStart(2, '0')}-${basename(args[0] ?? command)}`;
+  return run(command, args, { ...options, ...logFiles(LOG_DIR, name) });
+}
+
 function check(result: RunResult, what: string): void {
   if (result.code !== 0) {
-    throw new Error(
-      `${what} failed (exit ${result.code}):\n${`${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-30).join('\n')}`,
-    );
+    const end = `${result.stdoutTail}\n${result.stderrTail}`.trim().split('\n').slice(-30).join('\n');
+    throw new Error(`${what} failed (exit ${result.code}; whole output in ${result.stdoutFile ?? LOG_DIR}):\n${end}`);
   }
 }
 
@@ -134,7 +144,7 @@ async function main(): Promise<void> {
     const baseFile = join(WORK, 'base.yaml');
     writeFileSync(baseFile, configText([]));
     const cdktf = (args: string[]) =>
-      run(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), [...args, '--output', BASE_DIR], {
+      logged(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), [...args, '--output', BASE_DIR], {
         cwd: PROJECT_ROOT,
         env: { ...env, COLOSSUS_CONFIG: baseFile },
       });
@@ -161,7 +171,10 @@ async function main(): Promise<void> {
       const head = join(PROJECT_ROOT, `cdktf.out.review-e2e-${scenario.name}`);
       rmSync(head, { recursive: true, force: true });
       check(
-        await run(tsx, ['main.ts'], { cwd: PROJECT_ROOT, env: { ...env, COLOSSUS_CONFIG: file, CDKTF_OUTDIR: head } }),
+        await logged(tsx, ['main.ts'], {
+          cwd: PROJECT_ROOT,
+          env: { ...env, COLOSSUS_CONFIG: file, CDKTF_OUTDIR: head },
+        }),
         `synth of ${scenario.name}`,
       );
       // Affected stacks: those whose synth changes, and those that read a changed export.
@@ -177,13 +190,13 @@ async function main(): Promise<void> {
       affected.delete(bootstrapStackName(ENVIRONMENT));
       const removed = predicted.changeSet.stacks.filter((s) => s.status === 'removed').map((s) => s.name);
       const planned = [...affected].filter((s) => !removed.includes(s));
-      const plan = await run(
+      const plan = await logged(
         tsx,
         ['tools/plan.ts', ENVIRONMENT, ...planned, '--target', 'emulator', '--synthesized', head],
         { cwd: PROJECT_ROOT, env },
       );
       // A failed stack plan is part of the review (it says so); anything else is an error.
-      if (plan.code !== 0 && !plan.stdout.includes('planned ')) check(plan, `plan of ${scenario.name}`);
+      if (plan.code !== 0 && !plan.stdoutTail.includes('planned ')) check(plan, `plan of ${scenario.name}`);
       const review = reviewFromPlanAgainstBase(head, head, BASE_DIR);
       const markdown = renderMarkdown(review);
       const screen = markdown.split('\n').slice(0, 15).join('\n');

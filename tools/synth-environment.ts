@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { defaultOutdir } from '../stacks/synth-output';
-import { PROJECT_ROOT, run } from './terraform';
+import { lastLines, run } from './run';
+import { PROJECT_ROOT } from './terraform';
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -22,7 +23,7 @@ export async function synthEnvironment(environment: string, outdir: string): Pro
   const tsx = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
   const result = await run(tsx, [join(PROJECT_ROOT, 'main.ts')], { cwd: PROJECT_ROOT, env });
   if (result.code !== 0) {
-    throw new Error(`synth of ${environment} failed:\n${result.stderr.trim()}`);
+    throw new Error(`synth of ${environment} failed:\n${lastLines(result, 40)}`);
   }
   return readStacks(outdir);
 }

@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ColossusError } from '../config/errors';
+import { capture } from './run';
+
+export { run, type RunResult } from './run';
 
 /**
  * The provider every stack uses, pinned by @cdktf/provider-aws 20.1.0. The short source
@@ -169,8 +171,9 @@ export function checkTerraformVersion(versionJson: string, binary: string): stri
 /** The Terraform the tools will run, checked before any stack is touched. */
 export async function terraformVersion(env: NodeJS.ProcessEnv): Promise<string> {
   const binary = terraformBinary(env);
-  const result = await run(binary, ['version', '-json'], { cwd: PROJECT_ROOT, env });
-  if (result.code === 127 && result.stderr.includes('ENOENT')) {
+  // A version report is a few hundred bytes; anything far larger is not Terraform.
+  const result = await capture(binary, ['version', '-json'], { cwd: PROJECT_ROOT, env, maxBytes: 64 * 1024 });
+  if (result.spawnError === 'ENOENT') {
     throw setupError(
       `Terraform not found: there is no "${binary}" to run; install Terraform 1.11 on the PATH, or set COLOSSUS_TERRAFORM to its path`,
     );
@@ -193,29 +196,6 @@ export function parseJobs(text: string): number {
     throw new ColossusError('invalid option', [`--jobs: must be a whole number of at least 1 (got ${text})`]);
   }
   return jobs;
-}
-
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to completion, capturing its output. */
-export function run(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) => resolvePromise({ code: 127, stdout, stderr: `${stderr}${error.message}` }));
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
-  });
 }
 
 /** Runs tasks with at most `limit` in flight; the machine has two cores. */

@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { synthEnvironment } from './synth-environment';
-import { PROJECT_ROOT, mapWarmFirst, parseJobs, run, terraformBinary, terraformEnv, terraformSetup } from './terraform';
+import { lastLines, logFiles, run } from './run';
+import { PROJECT_ROOT, mapWarmFirst, parseJobs, terraformBinary, terraformEnv, terraformSetup } from './terraform';
 
 /** `terraform init` + `terraform validate` of every stack of the named environments. */
 async function main(): Promise<void> {
@@ -29,15 +30,22 @@ async function main(): Promise<void> {
     );
     const validateStack = async (stack: (typeof stacks)[number]) => {
       const t0 = Date.now();
+      // Terraform's whole output goes to <outdir>/logs/<stack>/; only its end is shown.
+      const logs = join(outdir, 'logs', stack.name);
       const init = await run(terraformBinary(), ['init', '-backend=false', '-input=false', '-no-color'], {
         cwd: stack.dir,
         env,
+        ...logFiles(logs, 'init'),
       });
-      if (init.code !== 0) return { stack, ok: false, detail: `init failed:\n${init.stderr || init.stdout}` };
-      const validate = await run(terraformBinary(), ['validate', '-no-color'], { cwd: stack.dir, env });
+      if (init.code !== 0) return { stack, ok: false, detail: `init failed:\n${lastLines(init, 40)}` };
+      const validate = await run(terraformBinary(), ['validate', '-no-color'], {
+        cwd: stack.dir,
+        env,
+        ...logFiles(logs, 'validate'),
+      });
       const seconds = ((Date.now() - t0) / 1000).toFixed(1);
       console.log(`  ${validate.code === 0 ? 'ok  ' : 'FAIL'} ${stack.name} (${seconds} s)`);
-      return { stack, ok: validate.code === 0, detail: validate.stderr || validate.stdout };
+      return { stack, ok: validate.code === 0, detail: lastLines(validate, 40) };
     };
     const results = await mapWarmFirst(stacks, jobs, validateStack);
     for (const result of results) {

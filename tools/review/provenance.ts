@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ColossusError } from '../../config/errors';
+import { captureSync } from '../run';
 
 /**
  * Where plans came from: the commit and a hash of the synth output they were planned from.
@@ -30,10 +31,11 @@ export function synthHash(dir: string): string {
 
 /** The commit checked out in a folder, with "+changes" when the work tree differs; or "unknown". */
 export function currentCommit(cwd: string): string {
-  const rev = spawnSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' });
-  if (rev.status !== 0) return 'unknown';
-  const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8' });
-  return `${rev.stdout.trim()}${status.stdout.trim() ? '+changes' : ''}`;
+  const rev = captureSync('git', ['rev-parse', 'HEAD'], { cwd, maxBytes: 1024 });
+  if (rev.code !== 0) return 'unknown';
+  // Exit 1 when a tracked file differs from HEAD, staged or not; the listing itself is not read.
+  const diff = spawnSync('git', ['diff', '--quiet', 'HEAD', '--'], { cwd, stdio: 'ignore' });
+  return `${rev.stdout.trim()}${diff.status !== 0 ? '+changes' : ''}`;
 }
 
 /** Throws unless the plans were made from exactly this synth output. */
