@@ -22,6 +22,7 @@ interface Options {
   out?: string;
   synthesized?: string;
   jobs: string;
+  validate?: boolean;
 }
 
 /** Its own folder: an offline plan's synth must not replace the environment's output (cdktf.out/<env>). */
@@ -137,6 +138,7 @@ async function planStack(
   logsDir: string,
   env: NodeJS.ProcessEnv,
   offline: boolean,
+  validate: boolean,
 ): Promise<StackOutcome> {
   const started = Date.now();
   const tf = terraformBinary();
@@ -157,6 +159,12 @@ async function planStack(
   };
   const init = await step('init', ['init', '-input=false', '-no-color']);
   if (init.code !== 0) return fail('init', init);
+  // `terraform validate` in the folder init prepared: what `npm run validate` checks, without a
+  // second synth and init (CI validates prod this way).
+  if (validate) {
+    const checked = await step('validate', ['validate', '-no-color']);
+    if (checked.code !== 0) return fail('validate', checked);
+  }
   // Offline state is empty and private to this run: there is nothing to lock or refresh.
   const planArgs = [
     'plan',
@@ -197,6 +205,7 @@ async function main(): Promise<void> {
       'plan an existing synth output instead of synthesizing (CI that already synthesized)',
     )
     .option('-j, --jobs <n>', 'stacks planned at once', '2')
+    .option('--validate', 'also terraform validate each stack, after init and before plan')
     .parse();
   const [environment = 'dev', ...wanted] = program.args;
   const opts = program.opts<Options>();
@@ -237,7 +246,7 @@ async function main(): Promise<void> {
 
   let done = 0;
   const outcomes = await mapWarmFirst(stacks, jobs, async (stack) => {
-    const outcome = await planStack(stack, plansDir, logsDir, env, target.kind === 'offline');
+    const outcome = await planStack(stack, plansDir, logsDir, env, target.kind === 'offline', opts.validate === true);
     done += 1;
     const what = outcome.ok ? (outcome.summary ?? 'planned') : 'FAILED';
     console.log(

@@ -44,6 +44,10 @@ function chunkOf(i) {
 }
 if (command === 'version') console.log(JSON.stringify({ terraform_version: '1.11.4' }));
 else if (command === 'init') console.log('Terraform has been successfully initialized!');
+else if (command === 'validate' && stack === 'invalid') {
+  console.error('Error: Reference to undeclared resource');
+  process.exitCode = 1;
+} else if (command === 'validate') console.log('Success! The configuration is valid.');
 else if (command === 'plan' && stack === 'plan-fails') {
   for (let i = 1; i <= 100; i++) console.error('plan error line ' + i);
   process.exitCode = 1;
@@ -148,5 +152,45 @@ describe('npm run plan, with a stand-in Terraform', () => {
     );
     expect(existsSync(join(out, 'plans', 'show-fails.json'))).toBe(false);
     expect(readdirSync(join(out, 'plans')).sort()).toEqual(['index.json', 'ok-stack.json']);
+  });
+});
+
+describe('npm run plan --validate, with a stand-in Terraform', () => {
+  let dir: string;
+  let out: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'plan-validate-'));
+    out = join(dir, 'synth');
+    const manifest: Record<string, object> = {};
+    for (const name of ['valid', 'invalid']) {
+      mkdirSync(join(out, 'stacks', name), { recursive: true });
+      writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), '{}\n');
+      manifest[name] = { workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` };
+    }
+    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ stacks: manifest }));
+    writeFileSync(join(dir, 'fake-terraform.js'), FAKE_TERRAFORM);
+    const terraform = join(dir, 'terraform');
+    writeFileSync(terraform, `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'fake-terraform.js')}" "$@"\n`);
+    chmodSync(terraform, 0o755);
+    await run(
+      join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(PROJECT_ROOT, 'tools', 'plan.ts'), 'dev', '--synthesized', out, '--validate'],
+      { cwd: PROJECT_ROOT, env: { ...process.env, COLOSSUS_TERRAFORM: terraform } },
+    );
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('validates each stack after init and plans none that fails', () => {
+    const index = JSON.parse(readFileSync(join(out, 'plans', 'index.json'), 'utf8')) as {
+      stacks: { name: string; ok: boolean; error?: string }[];
+    };
+    const invalid = index.stacks.find((s) => s.name === 'invalid');
+    expect(invalid?.ok).toBe(false);
+    expect(invalid?.error).toMatch(/^terraform validate failed: Error: Reference to undeclared resource/);
+    expect(existsSync(join(out, 'logs', 'invalid', 'plan.stdout'))).toBe(false);
+    expect(index.stacks.find((s) => s.name === 'valid')?.ok).toBe(true);
+    expect(readFileSync(join(out, 'logs', 'valid', 'validate.stdout'), 'utf8')).toContain('The configuration is valid');
   });
 });
