@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
+import { format, resolveConfig } from 'prettier';
 import { ColossusError } from '../config/errors';
 import { loadConfig } from '../config/load';
 import { planStacks } from '../stacks/sharding';
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   const opts = program.opts<Options>();
   if (opts.refit) {
     const earlier = JSON.parse(readFileSync(resolve(opts.refit), 'utf8')) as Measured & { samples: Sample[] };
-    report({ ...earlier, method: METHOD }, earlier.samples, opts.write);
+    await report({ ...earlier, about: ABOUT, method: METHOD }, earlier.samples, opts.write);
     return;
   }
   const runs = Number(opts.runs);
@@ -143,11 +144,11 @@ async function main(): Promise<void> {
     runs,
     method: METHOD,
   };
-  report(measured, samples, opts.write);
+  await report(measured, samples, opts.write);
 }
 
 const ABOUT =
-  'Offline terraform plan cost from empty state, measured by npm run plan-cost (tools/plan-cost.ts) on the machine named below; the sharding plan (stacks/sharding.ts) reads it. Re-run on a quiet machine to recalibrate: new figures can move a split hall boundary (docs/operating.md).';
+  'Offline terraform plan cost from empty state, measured by npm run plan-cost (tools/plan-cost.ts) on the machine these fields name (the committed figures: the project machine, 2 cores, shared with other work while it ran; CPU seconds keep load from inflating them much, but they may run above an idle machine); the sharding plan (stacks/sharding.ts) reads it. Re-running it recalibrates, and new figures can move a split hall boundary (docs/operating.md, Splitting a hall).';
 const METHOD =
   'median CPU seconds (user + system, terraform and provider; the plan step is nearly single threaded, so this is the wall time of an idle machine) of terraform plan -refresh=false -lock=false -out (plan step only, after init) of variants of the environment synthesized for the offline target, one at a time: one resource type per variant (references to other resources replaced by placeholders; a type with fewer than 40 resources copied up to 40), one resource alone (fixed: Terraform starts no provider that nothing uses), launch templates cut to one network interface (per interface), and the small stacks whole (default per resource of other types, pooled over them); a type weight = (variant - fixed) / resources';
 
@@ -162,7 +163,7 @@ interface Measured {
   method: string;
 }
 
-function report(measured: Measured, samples: Sample[], write: boolean): void {
+async function report(measured: Measured, samples: Sample[], write: boolean): Promise<void> {
   const model = fitPlanCost(samples);
   console.log(
     `\nfixed ${model.fixedSeconds.toFixed(2)} s; default ${model.defaultSecondsPerResource.toFixed(4)} s per resource`,
@@ -177,7 +178,8 @@ function report(measured: Measured, samples: Sample[], write: boolean): void {
     samples,
   };
   if (write) {
-    writeFileSync(OUT, `${JSON.stringify(data, null, 2)}\n`);
+    // In the project's style, so that lint passes on a fresh calibration.
+    writeFileSync(OUT, await format(JSON.stringify(data), { ...(await resolveConfig(OUT)), filepath: OUT }));
     console.log(`wrote ${relative(PROJECT_ROOT, OUT)}`);
   }
 }
