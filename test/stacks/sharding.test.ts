@@ -71,8 +71,8 @@ describe('splitUnits', () => {
 const devText = readFileSync(join(__dirname, '..', '..', 'config', 'environments', 'dev.yaml'), 'utf8');
 
 /** Dev with a hall too large for one stack (over the resource limit, whatever the calibration) and many CDUs. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a YAML document, edited freely
 function bigDev(edit?: (doc: any) => void): ColossusConfig {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- a YAML document
   const doc = parse(devText);
   const c1 = doc.clusters[0];
   c1.halls[0].scalableUnits = 260;
