@@ -15,7 +15,9 @@ export function expectedUnits(config: ColossusConfig): Map<string, ExpectedUnits
   for (const plan of planStacks(config)) {
     switch (plan.layer) {
       case 'monitoring':
-        result.set(plan.name, { cdus: cduIds(plan.cluster.cooling) });
+        result.set(plan.name, {
+          cdus: cduIds(plan.cluster.cooling).slice(plan.cdus.first, plan.cdus.first + plan.cdus.count),
+        });
         break;
       case 'alerting':
         result.set(plan.name, { feeds: plan.cluster.power.feeds.map((f) => f.id) });
@@ -26,7 +28,10 @@ export function expectedUnits(config: ColossusConfig): Map<string, ExpectedUnits
             ? 'aws_resourcegroups_group'
             : 'aws_ec2_capacity_reservation';
         result.set(plan.name, {
-          scalableUnits: scalableUnitSlots(plan.cluster, plan.hall).length,
+          scalableUnits: scalableUnitSlots(plan.cluster, plan.hall).slice(
+            plan.units.first,
+            plan.units.first + plan.units.count,
+          ).length,
           capacityType,
           leftOut: config.environment.emulatorGaps.includes('capacity-reservations') ? [capacityType] : [],
         });

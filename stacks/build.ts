@@ -126,6 +126,10 @@ export function buildStacks(
           hall: plan.hall,
           networkStack: stackName(env, plan.cluster.id, 'network'),
           tenancyStack: stackName(env, plan.cluster.id, 'tenancy'),
+          units: plan.units,
+          part: plan.part,
+          parts: plan.parts,
+          hallStack: plan.hallStack,
         });
       case 'alerting':
         return new AlertingStack(scope, plan.name, { ...common, cluster: plan.cluster });
@@ -137,6 +141,8 @@ export function buildStacks(
           cluster: plan.cluster,
           hall: plan.hall,
           alertingStack: stackName(env, plan.cluster.id, 'alerting'),
+          part: plan.part,
+          hallParts: plan.hallParts,
         });
     }
   };

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
 import { scalableUnitSlots, nodesPerScalableUnit } from '../config/capacity';
 import { INSTANCE_TYPES } from '../config/instance-types';
 import type { HallConfig } from '../config/schema';
@@ -6,7 +7,8 @@ import { EfaSecurityGroup } from '../constructs/compute/efa-security-group';
 import { NodeSecurityGroup } from '../constructs/compute/node-security-group';
 import { ScalableUnit } from '../constructs/compute/scalable-unit';
 import { ColossusStack, type ColossusStackProps } from './colossus-stack';
-import { networkOutputs, tenancyOutputs } from './outputs';
+import { computeOutputs, networkOutputs, tenancyOutputs } from './outputs';
+import type { UnitRange } from './sharding';
 
 export interface ComputeStackProps extends ColossusStackProps {
   readonly hall: HallConfig;
@@ -14,6 +16,14 @@ export interface ComputeStackProps extends ColossusStackProps {
   readonly networkStack: string;
   /** The tenancy stack whose tenant subnets and security groups allocated SUs use. */
   readonly tenancyStack: string;
+  /** The hall's SUs this stack holds (default: all). */
+  readonly units?: UnitRange;
+  /** 1-based part of a split hall (default 1); part 1 holds the hall's security groups. */
+  readonly part?: number;
+  /** How many parts the hall is cut into (default 1). */
+  readonly parts?: number;
+  /** Part 1's stack, whose outputs later parts read the hall's security groups from. */
+  readonly hallStack?: string;
 }
 
 export function scalableUnitId(index: number): string {
@@ -21,8 +31,12 @@ export function scalableUnitId(index: number): string {
 }
 
 /**
- * One hall's GPU capacity. A tenant's SUs sit in the tenant's own subnet and security groups
- * (from the tenancy stack); spare SUs share the hall's fabric subnet and EFA group.
+ * One hall's GPU capacity, or one part of it (stacks/sharding.ts cuts a hall whose plan would
+ * be too slow). A tenant's SUs sit in the tenant's own subnet and security groups (from the
+ * tenancy stack); spare SUs share the hall's fabric subnet and EFA group. The hall's groups
+ * live in part 1, at the addresses an unsplit hall has; later parts read their ids from part
+ * 1's outputs, so one EFA group (whose members-only rules let only its members talk) still
+ * spans the whole hall's fabric.
  */
 export class ComputeStack extends ColossusStack {
   readonly units: ScalableUnit[] = [];
@@ -36,20 +50,40 @@ export class ComputeStack extends ColossusStack {
     const vpcId = network.getString(networkOutputs.vpcId);
     const subnetId = network.getString(networkOutputs.fabricSubnetId(hall.id));
 
-    const efa = new EfaSecurityGroup(this, 'efa-sg', {
-      name: `${prefix}-efa`,
-      vpcId,
-      description: `EFA fabric of ${cluster.id} ${hall.id}: members only`,
-    });
-    const node = new NodeSecurityGroup(this, 'node-sg', {
-      name: `${prefix}-node`,
-      vpcId,
-      s3PrefixListId: network.getString(networkOutputs.s3PrefixListId),
-      platformCidr: cluster.addressPlan.platformCidr,
-    });
+    const part = props.part ?? 1;
+    const all = scalableUnitSlots(cluster, hall);
+    const range = props.units ?? { first: 0, count: all.length };
+    const slots = all.slice(range.first, range.first + range.count);
+    const spare = slots.some((s) => !s.tenantId);
+
+    let hallGroups: { efaSecurityGroupId: string; nodeSecurityGroupId: string } | undefined;
+    if (part === 1) {
+      const efa = new EfaSecurityGroup(this, 'efa-sg', {
+        name: `${prefix}-efa`,
+        vpcId,
+        description: `EFA fabric of ${cluster.id} ${hall.id}: members only`,
+      });
+      const node = new NodeSecurityGroup(this, 'node-sg', {
+        name: `${prefix}-node`,
+        vpcId,
+        s3PrefixListId: network.getString(networkOutputs.s3PrefixListId),
+        platformCidr: cluster.addressPlan.platformCidr,
+      });
+      hallGroups = { efaSecurityGroupId: efa.group.id, nodeSecurityGroupId: node.group.id };
+      if ((props.parts ?? 1) > 1) {
+        new TerraformOutput(this, computeOutputs.efaSecurityGroupId, { value: efa.group.id });
+        new TerraformOutput(this, computeOutputs.nodeSecurityGroupId, { value: node.group.id });
+      }
+    } else if (spare) {
+      if (!props.hallStack) throw new Error(`${name}: part ${part} of hall ${hall.id} needs the hall's first stack`);
+      const first = this.remoteState('hall', props.hallStack);
+      hallGroups = {
+        efaSecurityGroupId: first.getString(computeOutputs.efaSecurityGroupId),
+        nodeSecurityGroupId: first.getString(computeOutputs.nodeSecurityGroupId),
+      };
+    }
 
     const tenants = new Map(cluster.tenants.map((t) => [t.id, t]));
-    const slots = scalableUnitSlots(cluster, hall);
     const tenancy = slots.some((s) => s.tenantId) ? this.remoteState('tenancy', props.tenancyStack) : undefined;
     const placement = (tenantId: string | undefined) =>
       tenantId && tenancy
@@ -58,7 +92,7 @@ export class ComputeStack extends ColossusStack {
             efaSecurityGroupId: tenancy.getString(tenancyOutputs.efaSecurityGroupId(tenantId)),
             nodeSecurityGroupId: tenancy.getString(tenancyOutputs.nodeSecurityGroupId(tenantId)),
           }
-        : { subnetId, efaSecurityGroupId: efa.group.id, nodeSecurityGroupId: node.group.id };
+        : { subnetId, ...hallGroups! };
     const spec = INSTANCE_TYPES[cluster.fabric.instanceType];
     for (const slot of slots) {
       const unitId = scalableUnitId(slot.index);

@@ -31,3 +31,14 @@ export const tenancyOutputs = {
 export const alertingOutputs = {
   topicArn: (severity: string) => `${ident(severity)}_topic_arn`,
 } as const;
+
+/** Published by part 1 of a split hall's compute; read by its later parts for their spare SUs. */
+export const computeOutputs = {
+  efaSecurityGroupId: 'efa_security_group_id',
+  nodeSecurityGroupId: 'node_security_group_id',
+} as const;
+
+/** Published by a later part of a split hall's monitoring; part 1's "redundancy lost" composite reads them. */
+export const monitoringOutputs = {
+  outOfServiceAlarmName: (cdu: string) => `${ident(cdu)}_out_of_service_alarm_name`,
+} as const;

@@ -12,6 +12,13 @@ export interface HallCoolingMonitorProps {
   readonly topics: AlarmTopics;
   /** False only where composite alarms cannot be created (the AWS emulator). */
   readonly composites?: boolean;
+  /**
+   * Where the hall's CDUs are split across stacks: false in every part but the first, which
+   * holds the hall's composite; in the first, the "out of service" alarm names of the CDUs the
+   * other parts hold, in CDU order after this part's own.
+   */
+  readonly hallComposite?: boolean;
+  readonly otherOutOfServiceAlarmNames?: readonly string[];
 }
 
 /**
@@ -36,11 +43,14 @@ export class HallCoolingMonitor extends Construct {
           composites: props.composites,
         }),
     );
-    if (props.composites === false) return;
+    if (props.composites === false || props.hallComposite === false) return;
     this.redundancyLost = new CloudwatchCompositeAlarm(this, 'redundancy-lost', {
       alarmName: alarmNames.hallCoolingRedundancyLost(props.prefix, props.hallId),
       alarmDescription: `[page] ${props.clusterId} ${props.hallId} has a CDU out of service and no cooling redundancy left. See the CDU tickets for which one.`,
-      alarmRule: anyInAlarm(this.cdus.flatMap((cdu) => (cdu.outOfService ? [cdu.outOfService.alarmName] : []))),
+      alarmRule: anyInAlarm([
+        ...this.cdus.flatMap((cdu) => (cdu.outOfService ? [cdu.outOfService.alarmName] : [])),
+        ...(props.otherOutOfServiceAlarmNames ?? []),
+      ]),
       actionsEnabled: true,
       alarmActions: [props.topics.page],
       okActions: [props.topics.page],

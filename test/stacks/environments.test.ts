@@ -2,9 +2,10 @@ import { Testing } from 'cdktf';
 import { INSTANCE_TYPES } from '../../config/instance-types';
 import { buildStacks } from '../../stacks/build';
 import { efaInterfaces } from '../../constructs/compute/efa-interfaces';
-import { nodesPerScalableUnit } from '../../config/capacity';
+import { nodesPerScalableUnit, scalableUnitSlots } from '../../config/capacity';
 import { MAX_RESOURCES_PER_STACK, planStacks } from '../../stacks/sharding';
 import { stackResourceCounts } from '../../stacks/resource-count';
+import { PLAN_BUDGET_SECONDS } from '../../stacks/plan-cost';
 import { resourceNames } from '../../config/resource-names';
 import { PROJECT_TAG_KEYS } from '../../config/schema';
 import { ROOT_VOLUME_TYPE } from '../../config/aws-limits';
@@ -28,6 +29,21 @@ const environments: Record<string, SynthesizedEnvironment> = Object.fromEntries(
   realEnvironments.map((name) => [name, synthEnvironment(name)]),
 );
 
+/**
+ * A hall's compute with every part merged: a hall the sharding plan splits (stacks/sharding.ts)
+ * holds, across its parts, exactly what one unsplit stack would.
+ */
+function hallCompute(env: SynthesizedEnvironment, cluster: string, hall: string): SynthJson {
+  const parts = planStacks(env.config)
+    .filter((p) => p.layer === 'compute' && p.cluster.id === cluster && p.hall.id === hall)
+    .map((p) => env.stacks.get(p.name)!);
+  const resource: NonNullable<SynthJson['resource']> = {};
+  for (const json of parts) {
+    for (const [type, byName] of Object.entries(json.resource ?? {})) resource[type] = { ...resource[type], ...byName };
+  }
+  return { ...parts[0], resource };
+}
+
 /** The resources each scalable unit is made of, by how its capacity is bought. */
 const PER_SU = {
   'on-demand-reservation': [
@@ -50,7 +66,7 @@ function expectLaunchTemplatesFollowLayout(env: SynthesizedEnvironment): number 
       n.interfaceType,
     ]);
     for (const hall of cluster.halls) {
-      const json = env.stacks.get(`${env.config.environment.name}-${cluster.id}-compute-${hall.id}`)!;
+      const json = hallCompute(env, cluster.id, hall.id);
       for (const template of Object.values(resourcesOf(json, 'aws_launch_template'))) {
         const nics = template.network_interfaces as {
           network_card_index: number;
@@ -124,23 +140,29 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
 
   it('keeps its topology: resource types and counts, state reads and outputs of every stack', () => {
     const summary = Object.fromEntries([...env.stacks].map(([stack, json]) => [stack, topology(json)]));
-    // Beside the snapshot, what config says the compute stacks must hold: four resources per SU.
-    for (const cluster of env.config.clusters) {
-      for (const hall of cluster.halls) {
-        const compute = summary[`${name}-${cluster.id}-compute-${hall.id}`]!;
-        for (const type of ALL_PER_SU) {
-          const expected = (PER_SU[cluster.fabric.capacity] as readonly string[]).includes(type)
-            ? hall.scalableUnits
-            : undefined;
-          expect([type, compute.resources[type]]).toEqual([type, expected]);
-        }
-        expect(compute.reads).toEqual(
-          [
-            `${name}-${cluster.id}-network`,
-            ...(cluster.tenants.length ? [`${name}-${cluster.id}-tenancy`] : []),
-          ].sort(),
-        );
+    // Beside the snapshot, what config says the compute stacks must hold: four resources per SU
+    // of the part; a part reads the tenancy stack for tenant SUs and part 1 for spare ones.
+    for (const plan of planStacks(env.config)) {
+      if (plan.layer !== 'compute') continue;
+      const compute = summary[plan.name]!;
+      for (const type of ALL_PER_SU) {
+        const expected = (PER_SU[plan.cluster.fabric.capacity] as readonly string[]).includes(type)
+          ? plan.units.count
+          : undefined;
+        expect([plan.name, type, compute.resources[type]]).toEqual([plan.name, type, expected]);
       }
+      const slots = scalableUnitSlots(plan.cluster, plan.hall).slice(
+        plan.units.first,
+        plan.units.first + plan.units.count,
+      );
+      expect([plan.name, compute.reads]).toEqual([
+        plan.name,
+        [
+          `${name}-${plan.cluster.id}-network`,
+          ...(slots.some((s) => s.tenantId) ? [`${name}-${plan.cluster.id}-tenancy`] : []),
+          ...(plan.part > 1 && slots.some((s) => !s.tenantId) ? [plan.hallStack] : []),
+        ].sort(),
+      ]);
     }
     expect(summary).toMatchSnapshot();
   });
@@ -155,9 +177,10 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
       const holder =
         cluster.fabric.capacity === 'capacity-block' ? 'aws_resourcegroups_group' : 'aws_ec2_capacity_reservation';
       for (const hall of cluster.halls) {
-        const json = env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`);
-        expect(json).toBeDefined();
-        expect(Object.keys(resourcesOf(json!, holder))).toHaveLength(hall.scalableUnits);
+        expect(env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)).toBeDefined();
+        expect(Object.keys(resourcesOf(hallCompute(env, cluster.id, hall.id), holder))).toHaveLength(
+          hall.scalableUnits,
+        );
       }
     }
   });
@@ -173,7 +196,7 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
       if (!('ultraServer' in spec)) continue;
       expect(cluster.fabric.capacity).toBe('capacity-block');
       for (const hall of cluster.halls) {
-        const json = env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!;
+        const json = hallCompute(env, cluster.id, hall.id);
         for (const group of Object.values(resourcesOf(json, 'aws_autoscaling_group'))) {
           expect((group.desired_capacity as number) % spec.ultraServer.instances).toBe(0);
         }
@@ -185,7 +208,7 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
     for (const cluster of env.config.clusters) {
       const nodes = nodesPerScalableUnit(cluster.fabric);
       for (const hall of cluster.halls) {
-        const json = env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!;
+        const json = hallCompute(env, cluster.id, hall.id);
         for (const reservation of Object.values(resourcesOf(json, 'aws_ec2_capacity_reservation'))) {
           expect(reservation).toEqual(
             expect.objectContaining({
@@ -212,7 +235,7 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
       for (const tenant of cluster.tenants) {
         const expected = tenant.allocations.reduce((sum, a) => sum + a.scalableUnits, 0);
         const tagged = cluster.halls.flatMap((hall) =>
-          Object.values(resourcesOf(env.stacks.get(`${name}-${cluster.id}-compute-${hall.id}`)!, holder)).filter(
+          Object.values(resourcesOf(hallCompute(env, cluster.id, hall.id), holder)).filter(
             (r) => (r.tags as Record<string, string>).tenant === tenant.id,
           ),
         );
@@ -251,6 +274,28 @@ describe.each(Object.keys(environments))('%s environment, as predicted from conf
     const predicted = Object.fromEntries(stackResourceCounts(env.config).map((s) => [s.name, s.count]));
     const actual = Object.fromEntries([...env.stacks].map(([stack, json]) => [stack, resourceCount(json)]));
     expect(predicted).toEqual(actual);
+  });
+
+  it('has the resources by type, and the launch template interfaces, per stack that config predicts (the plan cost estimate)', () => {
+    const predicted = Object.fromEntries(stackResourceCounts(env.config).map((s) => [s.name, s.contents]));
+    const actual = Object.fromEntries(
+      [...env.stacks].map(([stack, json]) => {
+        const resources = Object.fromEntries(
+          Object.entries(json.resource ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]),
+        );
+        const nics = Object.values(resourcesOf(json, 'aws_launch_template')).reduce(
+          (sum, t) => sum + (t.network_interfaces as unknown[]).length,
+          0,
+        );
+        return [stack, { resources, blocks: nics ? { 'aws_launch_template.network_interfaces': nics } : {} }];
+      }),
+    );
+    expect(predicted).toEqual(actual);
+  });
+
+  it('keeps every stack within the plan budget, by the estimate from config', () => {
+    const over = stackResourceCounts(env.config).filter((s) => s.planSeconds > PLAN_BUDGET_SECONDS);
+    expect(over.map((s) => `${s.name}: ${s.planSeconds.toFixed(1)} s`)).toEqual([]);
   });
 
   it('names every resource as config/resource-names.ts predicts, so the name rules check the real names', () => {

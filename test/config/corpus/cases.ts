@@ -684,10 +684,20 @@ export const FAMILIES: Readonly<Record<string, readonly BadInputCase[]>> = {
       rule: /the fabric block must fit every node/,
     },
     {
-      name: 'compute stack of 1,046 resources',
-      input: edit((d) => bigHall(d, 260, '10.1.0.0/22')),
-      field: `${H1}.scalableUnits`,
-      rule: /stack dev-colossus-1-compute-hall-a 1046 resources, over the limit of 1000/,
+      // A hall of 1,046 resources is split (stacks/sharding.ts); a hall named like its part 2 collides.
+      name: 'hall named like a split hall part',
+      input: edit((d) => {
+        bigHall(d, 260, '10.1.0.0/22');
+        c1(d).halls.push({
+          id: 'hall-a-part-2',
+          availabilityZone: 'us-east-1b',
+          scalableUnits: 1,
+          fabricCidr: '10.2.0.0/24',
+        });
+        for (const feed of c1(d).power.feeds) feed.halls.push('hall-a-part-2');
+      }),
+      field: 'clusters[colossus-1].halls[hall-a-part-2].scalableUnits',
+      rule: /stack dev-colossus-1-compute-hall-a-part-2 for compute, a name part 2 of hall hall-a already has/,
     },
     {
       name: 'tenancy stack of 15 tenants',
