@@ -45,7 +45,7 @@ function bashSeconds(text: string): number {
 async function timePlan(dir: string, env: NodeJS.ProcessEnv, runs: number): Promise<{ cpu: number[]; wall: number[] }> {
   const tf = terraformBinary();
   const init = await run(tf, ['init', '-input=false', '-no-color'], { cwd: dir, env });
-  if (init.code !== 0) throw new ColossusError(`terraform init failed in ${dir}`, [init.stderr.trim()]);
+  if (init.code !== 0) throw new ColossusError(`terraform init failed in ${dir}`, [init.stderrTail.trim()]);
   const cpu: number[] = [];
   const wall: number[] = [];
   const args = ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', '-out=plan.bin'];
@@ -56,14 +56,14 @@ async function timePlan(dir: string, env: NodeJS.ProcessEnv, runs: number): Prom
     if (plan.code !== 0) {
       throw new ColossusError(`terraform plan failed in ${dir}`, [
         // Terraform quotes the (one-line) JSON config in its errors: keep the messages only.
-        (plan.stderr || plan.stdout)
+        (plan.stderrTail || plan.stdoutTail)
           .split('\n')
           .filter((line) => line.length < 400)
           .slice(0, 15)
           .join('\n'),
       ]);
     }
-    const children = plan.stderr.trim().split('\n').at(-1)?.trim().split(/\s+/) ?? [];
+    const children = plan.stderrTail.trim().split('\n').at(-1)?.trim().split(/\s+/) ?? [];
     cpu.push(bashSeconds(children[0] ?? '') + bashSeconds(children[1] ?? ''));
   }
   return { cpu, wall };
