@@ -3,6 +3,10 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { loadConfig } from '../config/load';
+import { estimatePlanSeconds } from '../stacks/plan-cost';
+import { planStacks } from '../stacks/sharding';
+import { stackContents } from '../stacks/stack-contents';
 import { scaledEnvironment } from './bench-environment';
 import { fileTail } from './run';
 import { readStacks } from './synth-environment';
@@ -130,11 +134,18 @@ function measure(source: Source, runs: number, work: string): EnvironmentFigures
 interface PlanFigures {
   readonly environment: string;
   readonly stack: string;
+  /** What the sharding plan estimated for it (stacks/plan-cost.ts). */
+  readonly estimatedSeconds: number;
   readonly endToEndSeconds: { readonly median: number; readonly runs: readonly number[] };
   readonly planStepSeconds: { readonly median: number; readonly runs: readonly number[] };
 }
 
-function measurePlan(environment: string, stack: string, runs: number, work: string): PlanFigures {
+function measurePlan(
+  environment: string,
+  { name: stack, estimate }: { name: string; estimate: number },
+  runs: number,
+  work: string,
+): PlanFigures {
   const outdir = join(work, `plan-${environment}`);
   const tfEnv = terraformEnv();
   const endToEnd: number[] = [];
@@ -168,6 +179,7 @@ function measurePlan(environment: string, stack: string, runs: number, work: str
   return {
     environment,
     stack,
+    estimatedSeconds: round(estimate, 2),
     endToEndSeconds: { median: round(median(endToEnd), 2), runs: r(endToEnd) },
     planStepSeconds: { median: round(median(planStep), 2), runs: r(planStep) },
   };
@@ -247,7 +259,7 @@ function goals(
       met: plan.endToEndSeconds.median <= 20,
     });
     list.push({
-      goal: 'largest stack plans from empty state <= 15 s',
+      goal: 'costliest prod stack plans from empty state <= 15 s',
       figure: `${plan.planStepSeconds.median.toFixed(1)} s (${plan.stack})`,
       met: plan.planStepSeconds.median <= 15,
     });
@@ -258,13 +270,13 @@ function goals(
 const program = new Command()
   .name('bench')
   .description(
-    'Synthesize each environment and a scaled prod (twice the halls), plan the largest prod stack, and print medians against the goals',
+    'Synthesize each environment and a scaled prod (twice the halls), plan the costliest prod stack, and print medians against the goals',
   )
   .argument('[environments...]', 'environments', ['dev', 'staging', 'prod'])
   .option('-r, --runs <n>', 'runs of each measurement; medians are reported', '3')
   .option('--stacks', 'also print the resource count of every stack')
   .option('--no-scaled', 'skip the scaled environment (the linearity figure)')
-  .option('--no-plan', 'skip planning the largest prod stack')
+  .option('--no-plan', 'skip planning the costliest prod stack')
   .option('--json <file>', 'also write the figures as JSON to this file ("-" for standard output)')
   .parse();
 const environments = program.args.length > 0 ? program.args : ['dev', 'staging', 'prod'];
@@ -288,7 +300,14 @@ try {
     writeFileSync(file, scaledEnvironment(text, 'prod-2x'));
     scaled = measure({ label: 'prod-2x', env: { COLOSSUS_CONFIG: file } }, runs, work);
   }
-  const plan = prod && options.plan ? measurePlan('prod', prod.largestStack.name, runs, work) : undefined;
+  // The stack the sharding plan expects to plan longest: the one every other prod stack is under.
+  const costliest = () => {
+    const config = loadConfig({ environment: 'prod' });
+    return planStacks(config)
+      .map((p) => ({ name: p.name, estimate: estimatePlanSeconds(stackContents(config, p)) }))
+      .reduce((a, b) => (b.estimate > a.estimate ? b : a));
+  };
+  const plan = prod && options.plan ? measurePlan('prod', costliest(), runs, work) : undefined;
   const met = goals(figures, scaled, plan);
   // The machine's load says how far the figures can be trusted: another job's CPU is not ours.
   const load = loadavg().map((l) => round(l, 2));
@@ -300,8 +319,13 @@ try {
     lines.push(
       '',
       ...align([
-        ['plan of the largest prod stack', 'end to end (median)', 'terraform plan alone (median)'],
-        [plan.stack, `${plan.endToEndSeconds.median.toFixed(1)} s`, `${plan.planStepSeconds.median.toFixed(1)} s`],
+        ['plan of the costliest prod stack', 'estimated', 'end to end (median)', 'terraform plan alone (median)'],
+        [
+          plan.stack,
+          `${plan.estimatedSeconds.toFixed(1)} s`,
+          `${plan.endToEndSeconds.median.toFixed(1)} s`,
+          `${plan.planStepSeconds.median.toFixed(1)} s`,
+        ],
       ]),
     );
   }
