@@ -1,4 +1,5 @@
-import { App, LocalBackend, TerraformStack, Testing } from 'cdktf';
+import { App, Fn, LocalBackend, TerraformStack, Testing } from 'cdktf';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -61,6 +62,23 @@ describe('SelfContainedStack', () => {
     expect(attempt).toThrow(ColossusError);
     expect(attempt).toThrow(/stack b references what it does not declare/);
     expect(attempt).toThrow(/aws_vpc\.vpc\w*: not in b; read another stack's values through remote state/);
+  });
+
+  it('fails the same way for a data source read across stacks, and for a reference inside a function or a longer string', () => {
+    const app = Testing.app();
+    const a = new Plain(app, 'a');
+    const zones = new DataAwsAvailabilityZones(a, 'zones', {});
+    const vpc = new Vpc(a, 'vpc', { cidrBlock: '10.0.0.0/16' });
+    const b = new Plain(app, 'b');
+    new Subnet(b, 'subnet', {
+      vpcId: Fn.join('', [vpc.id]),
+      availabilityZone: Fn.element(zones.names, 0),
+      cidrBlock: '10.0.0.0/24',
+      tags: { Name: `in-${vpc.id}-x` },
+    });
+    const attempt = () => app.synth();
+    expect(attempt).toThrow(/data\.aws_availability_zones\.zones\w*: not in b/);
+    expect(attempt).toThrow(/aws_vpc\.vpc\w*: not in b/);
   });
 
   it('writes the same JSON as a plain TerraformStack for a stack that references only itself', () => {
