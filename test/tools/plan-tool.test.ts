@@ -74,6 +74,28 @@ function expectedShowHash(): string {
   return hash.digest('hex');
 }
 
+/** A synth output of empty stacks in `dir`, planned by the plan tool with the stand-in Terraform. */
+async function planWithStandIn(dir: string, stacks: readonly string[], options: readonly string[] = []) {
+  const out = join(dir, 'synth');
+  const manifest: Record<string, object> = {};
+  for (const name of stacks) {
+    mkdirSync(join(out, 'stacks', name), { recursive: true });
+    writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), '{}\n');
+    manifest[name] = { workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` };
+  }
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify({ stacks: manifest }));
+  writeFileSync(join(dir, 'fake-terraform.js'), FAKE_TERRAFORM);
+  const terraform = join(dir, 'terraform');
+  writeFileSync(terraform, `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'fake-terraform.js')}" "$@"\n`);
+  chmodSync(terraform, 0o755);
+  const result = await run(
+    join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+    [join(PROJECT_ROOT, 'tools', 'plan.ts'), 'dev', '--synthesized', out, ...options],
+    { cwd: PROJECT_ROOT, env: { ...process.env, COLOSSUS_TERRAFORM: terraform } },
+  );
+  return { out, result };
+}
+
 describe('npm run plan, with a stand-in Terraform', () => {
   const stacks = ['ok-stack', 'plan-fails', 'show-fails'];
   let dir: string;
@@ -82,23 +104,7 @@ describe('npm run plan, with a stand-in Terraform', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'plan-tool-'));
-    out = join(dir, 'synth');
-    const manifest: Record<string, object> = {};
-    for (const name of stacks) {
-      mkdirSync(join(out, 'stacks', name), { recursive: true });
-      writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), '{}\n');
-      manifest[name] = { workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` };
-    }
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ stacks: manifest }));
-    writeFileSync(join(dir, 'fake-terraform.js'), FAKE_TERRAFORM);
-    const terraform = join(dir, 'terraform');
-    writeFileSync(terraform, `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'fake-terraform.js')}" "$@"\n`);
-    chmodSync(terraform, 0o755);
-    result = await run(
-      join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(PROJECT_ROOT, 'tools', 'plan.ts'), 'dev', '--synthesized', out],
-      { cwd: PROJECT_ROOT, env: { ...process.env, COLOSSUS_TERRAFORM: terraform } },
-    );
+    ({ out, result } = await planWithStandIn(dir, stacks));
   }, 120_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -161,23 +167,7 @@ describe('npm run plan --validate, with a stand-in Terraform', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'plan-validate-'));
-    out = join(dir, 'synth');
-    const manifest: Record<string, object> = {};
-    for (const name of ['valid', 'invalid']) {
-      mkdirSync(join(out, 'stacks', name), { recursive: true });
-      writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), '{}\n');
-      manifest[name] = { workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` };
-    }
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ stacks: manifest }));
-    writeFileSync(join(dir, 'fake-terraform.js'), FAKE_TERRAFORM);
-    const terraform = join(dir, 'terraform');
-    writeFileSync(terraform, `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'fake-terraform.js')}" "$@"\n`);
-    chmodSync(terraform, 0o755);
-    await run(
-      join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(PROJECT_ROOT, 'tools', 'plan.ts'), 'dev', '--synthesized', out, '--validate'],
-      { cwd: PROJECT_ROOT, env: { ...process.env, COLOSSUS_TERRAFORM: terraform } },
-    );
+    ({ out } = await planWithStandIn(dir, ['valid', 'invalid'], ['--validate']));
   }, 120_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
