@@ -1,5 +1,9 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import type { IConstruct } from 'constructs';
+// cdktf's merge, so fragments combine exactly as in cdktf's own toTerraform.
+import { deepMerge } from 'cdktf/lib/util';
 import { ColossusError } from '../config/errors';
+import { resolveTokens } from './token-resolution';
 
 /** What a synthesized stack declares, as far as references into it go. */
 interface StackJson {
@@ -93,7 +97,7 @@ export class SelfContainedStack extends TerraformStack {
   }
 
   override toTerraform(): Record<string, unknown> {
-    const json = super.toTerraform() as Record<string, unknown>;
+    const json = this.terraformJson();
     const foreign = foreignReferences(json as StackJson);
     if (foreign.length > 0) {
       throw new ColossusError(`stack ${this.node.id} references what it does not declare`, [
@@ -105,4 +109,44 @@ export class SelfContainedStack extends TerraformStack {
     }
     return json;
   }
+
+  /**
+   * cdktf's TerraformStack.toTerraform (0.21.0), step for step, with its token resolution done by
+   * resolveTokens, which walks plain data itself; and the merged whole, already resolved, is
+   * walked once more only for what the stack's own overrides add. The result is the same object
+   * (test/stacks/token-resolution.test.ts compares every stack of every environment).
+   */
+  private terraformJson(): Record<string, unknown> {
+    // The two private fields cdktf's own method reads; there is no public accessor.
+    const own = this as unknown as { rawOverrides: Record<string, unknown>; cdktfVersion: unknown };
+    const metadata: Record<string, unknown> = {
+      version: own.cdktfVersion,
+      stackName: this.node.id,
+      backend: 'local',
+      cloud: undefined,
+      ...(Object.keys(own.rawOverrides).length > 0 ? { overrides: { stack: Object.keys(own.rawOverrides) } } : {}),
+    };
+    const elements = terraformElements(this);
+    for (const meta of elements.map((e) => resolveTokens(this, e.toMetadata() as unknown))) deepMerge(metadata, meta);
+    const outputs: Record<string, unknown> = {};
+    for (const e of elements) {
+      if (!TerraformOutput.isTerraformOutput(e)) continue;
+      const nested = e.node.path
+        .split('/')
+        .reduceRight<unknown>((inner, part) => ({ [part]: inner }), e.friendlyUniqueId);
+      deepMerge(outputs, nested);
+    }
+    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
+    for (const fragment of elements.map((e) => resolveTokens(this, e.toTerraform() as unknown)))
+      deepMerge(tf, fragment);
+    deepMerge(tf, own.rawOverrides);
+    return resolveTokens(this, tf);
+  }
+}
+
+/** The Terraform elements of a stack, in construct order, not entering nested stacks (as cdktf). */
+function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  return into;
 }
