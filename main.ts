@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
 import { ColossusError } from './config/errors';
@@ -12,9 +11,9 @@ import { buildStacks } from './stacks/build';
 import { planStacks } from './stacks/sharding';
 import { assertIsolated, proveIsolation, readSynthesizedStacks, writeIsolationReports } from './policy/isolation';
 import { assertNoErrorsIn, deferErrorAnnotations, errorAnnotations, stackReports } from './policy/gate';
-import { writeEnvironmentReports, writeStackReports } from './policy/reports/write';
-import { PACK_VERSION, RULES } from './policy/rules';
-import type { StackReport } from './policy/model';
+import { writeStackReports } from './policy/reports/write';
+import { inlineReportWriter, threadReportWriter } from './policy/reports/writer';
+import { RULES } from './policy/rules';
 import type { ColossusConfig } from './config/schema';
 import type { Target } from './config/target';
 import { balancedParts, parseStackSelection } from './stacks/selection';
@@ -41,13 +40,6 @@ const PROJECT_ROOT = __dirname;
 
 /** Lets a pending SIGINT/SIGTERM handler run (synth is synchronous between these points). */
 const turn = () => new Promise<void>((r) => setImmediate(r));
-
-/**
- * Below this many resources a whole-environment synth stays in one process: starting a worker
- * (node, tsx, cdktf and the provider bindings) costs about 1.5 s on the 2-core machine, about
- * what synthesizing 1,000 resources costs (npm run bench).
- */
-const MIN_RESOURCES_TO_SPLIT = 2000;
 
 /** Worker processes of a split synth still running; killed if the synth is stopped or fails. */
 const workers = new Set<ReturnType<typeof spawn>>();
@@ -127,19 +119,19 @@ async function main(): Promise<void> {
     context,
   );
   checkOutdir(outdir, context);
-  const jobs = synthJobs(process.env.COLOSSUS_SYNTH_JOBS, availableParallelism());
+  const jobs = synthJobs(process.env.COLOSSUS_SYNTH_JOBS);
   const weights = stackResourceCounts(config).map((s) => ({ name: s.name, weight: s.count }));
-  // Split only a whole environment, only when run as the program (not inside a test runner), and
-  // by default only one big enough to gain: a worker costs a process start and module load.
-  const worthSplitting =
-    process.env.COLOSSUS_SYNTH_JOBS !== undefined ||
-    weights.reduce((sum, w) => sum + w.weight, 0) >= MIN_RESOURCES_TO_SPLIT;
-  const parts = !only && jobs > 1 && worthSplitting && require.main === module ? balancedParts(weights, jobs) : [];
+  // Split only a whole environment, and only when run as the program (not inside a test runner).
+  const parts = !only && jobs > 1 && require.main === module ? balancedParts(weights, jobs) : [];
 
   // Synthesize beside the output folder, then swap: a failed synth leaves the last good output.
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = startStaging(outdir, environment);
-  const killWorkers = () => workers.forEach((w) => w.kill('SIGKILL'));
+  let stopWriter = (): void => undefined;
+  const killWorkers = () => {
+    workers.forEach((w) => w.kill('SIGKILL'));
+    stopWriter();
+  };
   // Registered before the staging cleanup, so no worker writes into a folder being deleted.
   process.on('SIGINT', killWorkers).on('SIGTERM', killWorkers);
   const stopCleaning = cleanOnSignals(staging, outdir);
@@ -154,36 +146,48 @@ async function main(): Promise<void> {
       return { dir, owned, done };
     });
     await turn();
+    // Report files are written beside synth, in a worker thread when run as the program.
+    const writer = (require.main === module ? threadReportWriter : inlineReportWriter)({
+      outdir: staging,
+      environment,
+    });
+    stopWriter = writer.stop;
+    const owned = parts.length > 1 ? new Set(parts[0]) : undefined;
     const app = new App({ outdir: staging });
     deferErrorAnnotations();
-    const built = buildStacks(app, config, target, { stateDir, only: only ?? parts[0] });
+    const built = buildStacks(app, config, target, {
+      stateDir,
+      only: only ?? parts[0],
+      onReport: (report) => {
+        if (!owned || owned.has(report.stack)) writer.add(report, true);
+      },
+    });
     await turn();
     app.synth();
     await turn();
-    const mine: TerraformStack[] = parts.length > 1 ? built.filter((s) => parts[0]!.includes(s.node.id)) : built;
-    const reports: StackReport[] = stackReports(mine);
+    const mine: TerraformStack[] = owned ? built.filter((s) => owned.has(s.node.id)) : built;
+    // Every stack has its report (stackReports fails otherwise), each passed on once.
+    for (const report of stackReports(mine)) if (!writer.has(report.stack)) writer.add(report, true);
     const errors = errorAnnotations(mine);
-    writeStackReports(staging, reports, RULES);
     for (const part of others) {
       await part.done;
       mergePart(part.dir, staging, part.owned);
       const result = readPartResult(part.dir);
-      reports.push(...result.reports);
+      for (const report of result.reports) writer.add(report, false);
       errors.push(...result.errors);
     }
     rmSync(join(staging, '.parts'), { recursive: true, force: true });
+    const written = writer.finish(planStacks(config).map((p) => p.name));
+    written.catch(() => undefined); // awaited below, once isolation is proved beside it
     await turn();
     // Every report is written before any gate, so a rejected synth can still be read.
     const synthesized = readSynthesizedStacks(staging);
-    // In the sharding plan's order, as one process would have reported them.
-    const order = new Map(planStacks(config).map((p, i) => [p.name, i]));
-    reports.sort((a, b) => (order.get(a.stack) ?? 0) - (order.get(b.stack) ?? 0));
     const isolation = proveIsolation(synthesized, {
       allowedSharedServices: config.isolation?.allowedSharedServices,
     });
     writeIsolationReports(staging, isolation);
     writeResilienceReports(config, staging);
-    writeEnvironmentReports(staging, environment, reports, RULES, PACK_VERSION);
+    await written;
     await turn();
 
     // Set once the output is in place, or once a gate rejected the synth (it goes to .rejected).

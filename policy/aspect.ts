@@ -50,11 +50,19 @@ export class ComplianceAspect implements IAspect {
 
   private expected: ReadonlyMap<string, ExpectedUnits> | undefined;
 
+  private listener: ((report: StackReport) => void) | undefined;
+
   constructor(private readonly options: ComplianceAspectOptions = {}) {}
 
   /** The units config expects per stack (policy/expected-units.ts); coverage rules count against them. */
   expect(units: ReadonlyMap<string, ExpectedUnits>): this {
     this.expected = units;
+    return this;
+  }
+
+  /** Called with each stack's report as soon as it is made, so it can be written while synth goes on. */
+  onReport(listener: (report: StackReport) => void): this {
+    this.listener = listener;
     return this;
   }
 
@@ -83,9 +91,11 @@ export class ComplianceAspect implements IAspect {
       today: this.options.today ?? new Date(),
     });
     const constructClasses = new Map(stack.node.findAll().map((c) => [c.node.path, c.constructor.name] as const));
-    reports.set(stack, { ...report, constructClasses });
+    const full = { ...report, constructClasses };
+    reports.set(stack, full);
     annotate(stack, report);
     recordAnnotations(stack);
+    this.listener?.(full);
   }
 }
 

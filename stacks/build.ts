@@ -13,6 +13,7 @@ import { BootstrapStack } from './bootstrap-stack';
 import { AuditStack } from './audit-stack';
 import { complianceAspectFor, unknownSuppressionPaths } from '../policy/from-config';
 import { expectedUnits } from '../policy/expected-units';
+import type { StackReport } from '../policy/model';
 import { ColossusStack } from './colossus-stack';
 import { checkTargetRules } from '../config/rules';
 import { ColossusError } from '../config/errors';
@@ -86,6 +87,8 @@ export interface BuildOptions {
    * environment; the others are then taken out of the app before synth, which is not cheap.
    */
   readonly only?: readonly string[];
+  /** Each stack's compliance report, as soon as synth has made it (policy/reports/writer.ts). */
+  readonly onReport?: (report: StackReport) => void;
 }
 
 /** Builds every stack the sharding plan lists, in order. */
@@ -100,6 +103,7 @@ export function buildStacks(
   // Every stack gets these; spread them first in each case below.
   const common = { config, target, ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
   const compliance = complianceAspectFor(config).expect(expectedUnits(config));
+  if (options.onReport) compliance.onReport(options.onReport);
   const build = (plan: StackPlan): TerraformStack => {
     try {
       return buildOne(plan);

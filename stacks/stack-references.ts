@@ -112,8 +112,7 @@ export class SelfContainedStack extends TerraformStack {
 
   /**
    * cdktf's TerraformStack.toTerraform (0.21.0), step for step, with its token resolution done by
-   * resolveTokens, which walks plain data itself; and the merged whole, already resolved, is
-   * walked once more only for what the stack's own overrides add. The result is the same object
+   * resolveTokens, which walks plain data itself. The result is the same object
    * (test/stacks/token-resolution.test.ts compares every stack of every environment).
    */
   private terraformJson(): Record<string, unknown> {
@@ -127,7 +126,9 @@ export class SelfContainedStack extends TerraformStack {
       ...(Object.keys(own.rawOverrides).length > 0 ? { overrides: { stack: Object.keys(own.rawOverrides) } } : {}),
     };
     const elements = terraformElements(this);
-    for (const meta of elements.map((e) => resolveTokens(this, e.toMetadata() as unknown))) deepMerge(metadata, meta);
+    const strings = new Map<string, unknown>();
+    for (const meta of elements.map((e) => resolveTokens(this, e.toMetadata() as unknown, strings)))
+      deepMerge(metadata, meta);
     const outputs: Record<string, unknown> = {};
     for (const e of elements) {
       if (!TerraformOutput.isTerraformOutput(e)) continue;
@@ -137,10 +138,18 @@ export class SelfContainedStack extends TerraformStack {
       deepMerge(outputs, nested);
     }
     const tf: Record<string, unknown> = { '//': { metadata, outputs } };
-    for (const fragment of elements.map((e) => resolveTokens(this, e.toTerraform() as unknown)))
+    for (const fragment of elements.map((e) => resolveTokens(this, e.toTerraform() as unknown, strings)))
       deepMerge(tf, fragment);
     deepMerge(tf, own.rawOverrides);
-    return resolveTokens(this, tf);
+    // cdktf resolves the merged whole once more. Resolving resolved data changes nothing, and an
+    // object resolves key by key, so only what was not resolved yet is: the metadata and the
+    // blocks the stack's overrides reach into.
+    for (const key of ['//', ...Object.keys(own.rawOverrides)]) {
+      const resolved = resolveTokens(this, tf[key], strings);
+      if (resolved === undefined) delete tf[key];
+      else tf[key] = resolved;
+    }
+    return tf;
   }
 }
 

@@ -52,16 +52,26 @@ function special(value: object): boolean {
  * a token (by cdktf's own tests), and whatever would make cdktf throw, goes to cdktf's resolve
  * unchanged, so tokens resolve and errors read exactly as before. The plain walk does what
  * cdktf's does: undefined values leave objects and arrays, and nothing else changes.
+ *
+ * `strings` remembers what each token-bearing string resolved to; pass one map for a whole stack
+ * (its 32 network interfaces per node name the same subnet and groups 32 times).
  */
-export function resolveTokens<T>(scope: IConstruct, value: T): T {
+export function resolveTokens<T>(scope: IConstruct, value: T, strings: Map<string, unknown> = new Map()): T {
   // The keys down to the value being walked, for cdktf's error messages ("at '/a/0/b'").
   const path: string[] = [];
   const delegate = (v: unknown): unknown =>
     cdktfResolve(v, { scope, preparing: false, resolver: RESOLVER, prefix: [...path] }) as unknown;
   const walk = (v: unknown): unknown => {
     switch (typeof v) {
-      case 'string':
-        return plainString(v) ? v : delegate(v);
+      case 'string': {
+        if (plainString(v)) return v;
+        // A string resolves the same wherever it stands in one stack (no token here sets context).
+        if (strings.has(v)) return strings.get(v);
+        const resolved = delegate(v);
+        // Only a primitive is shared: an object would be one object in several places of the JSON.
+        if (typeof resolved !== 'object') strings.set(v, resolved);
+        return resolved;
+      }
       case 'number':
         return plainNumber(v) ? v : delegate(v);
       case 'object':

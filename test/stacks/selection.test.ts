@@ -52,15 +52,14 @@ describe('parseStackSelection and parseArgs', () => {
 });
 
 describe('synthJobs', () => {
-  it('uses one process per core, at most 4, unless COLOSSUS_SYNTH_JOBS says', () => {
-    expect(synthJobs(undefined, 2)).toBe(2);
-    expect(synthJobs('', 16)).toBe(4);
-    expect(synthJobs(undefined, 1)).toBe(1);
-    expect(synthJobs('3', 2)).toBe(3);
+  it('uses one process unless COLOSSUS_SYNTH_JOBS says', () => {
+    expect(synthJobs(undefined)).toBe(1);
+    expect(synthJobs(' ')).toBe(1);
+    expect(synthJobs('3')).toBe(3);
   });
 
   it.each(['0', '-1', '1.5', 'two'])('refuses COLOSSUS_SYNTH_JOBS=%s, naming the rule', (setting) => {
-    expect(() => synthJobs(setting, 2)).toThrow(
+    expect(() => synthJobs(setting)).toThrow(
       `invalid COLOSSUS_SYNTH_JOBS:\n  - COLOSSUS_SYNTH_JOBS: must be a whole number of at least 1 (got "${setting}")`,
     );
   });

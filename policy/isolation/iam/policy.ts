@@ -79,15 +79,23 @@ export function parsePolicy(document: unknown): Parsed {
   return { ok: true, statements };
 }
 
+/** Each pattern's expression, built once: the proof matches the same few patterns thousands of times. */
+const wildcardExpressions = new Map<string, RegExp>();
+
 /** IAM wildcards: * any run of characters, ? any one character. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-    ignoreCase ? 'is' : 's',
-  );
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let re = wildcardExpressions.get(key);
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('')}$`,
+      ignoreCase ? 'is' : 's',
+    );
+    wildcardExpressions.set(key, re);
+  }
   return re.test(value);
 }
 
