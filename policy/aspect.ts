@@ -90,13 +90,34 @@ export class ComplianceAspect implements IAspect {
       },
       today: this.options.today ?? new Date(),
     });
-    const constructClasses = new Map(stack.node.findAll().map((c) => [c.node.path, c.constructor.name] as const));
+    const located = sourceLocatedPaths(report.rows);
+    const constructClasses = new Map(
+      stack.node
+        .findAll()
+        .filter((c) => located.has(c.node.path))
+        .map((c) => [c.node.path, c.constructor.name] as const),
+    );
     const full = { ...report, constructClasses };
     reports.set(stack, full);
     annotate(stack, report);
     recordAnnotations(stack);
     this.listener?.(full);
   }
+}
+
+/**
+ * The construct paths whose classes SARIF needs to place a row in the source: every ancestor of
+ * a failing or suppressed row (policy/reports/sources.ts). Only those are kept, not a map of
+ * every construct of the stack (tens of thousands of paths in prod, copied to the report writer).
+ */
+export function sourceLocatedPaths(rows: StackReport['rows']): Set<string> {
+  const paths = new Set<string>();
+  for (const row of rows) {
+    if (row.status !== 'fail' && row.status !== 'suppressed') continue;
+    const segments = row.path.split('/');
+    for (let i = 1; i <= segments.length; i++) paths.add(segments.slice(0, i).join('/'));
+  }
+  return paths;
 }
 
 function annotate(stack: TerraformStack, report: StackReport): void {

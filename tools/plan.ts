@@ -6,6 +6,7 @@ import { parseTarget } from '../config/target';
 import { PLAN_DIR, PLAN_INDEX, type PlanIndex } from './review/plan-json';
 import { currentCommit, synthHash } from './review/provenance';
 import { lastLines, logFiles, planSummary, type RunOptions, type RunResult } from './run';
+import { initCacheKey, initInputsOf, restoreInit, saveInit } from './init-cache';
 import { readStacks, type SynthesizedStack } from './synth-environment';
 import { PROJECT_ROOT, mapWarmFirst, parseJobs, run, terraformBinary, terraformEnv, terraformSetup } from './terraform';
 
@@ -54,7 +55,8 @@ async function synthesize(
     CHECKPOINT_DISABLE: '1',
   };
   delete env.COLOSSUS_CONFIG;
-  const result = await run(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [join(PROJECT_ROOT, 'main.ts')], {
+  // Node with tsx's loader, not the tsx command, which would start a second Node process.
+  const result = await run(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'main.ts')], {
     cwd: PROJECT_ROOT,
     env,
   });
@@ -139,6 +141,7 @@ async function planStack(
   env: NodeJS.ProcessEnv,
   offline: boolean,
   validate: boolean,
+  initCache?: { readonly root: string; readonly version: string },
 ): Promise<StackOutcome> {
   const started = Date.now();
   const tf = terraformBinary();
@@ -157,8 +160,20 @@ async function planStack(
       error: `terraform ${name} failed: ${lastLines(result, 15)}${where ? `\n(whole output: ${where})` : ''}`,
     };
   };
-  const init = await step('init', ['init', '-input=false', '-no-color']);
-  if (init.code !== 0) return fail('init', init);
+  // An offline stack planned again (same backend, providers, Terraform and CLI config) takes
+  // its init from the cache: init spends most of its time checking the provider package.
+  const key = offline && initCache ? initCacheKey(initInputsOf(stack.dir, initCache.version, env)) : undefined;
+  if (key && initCache && restoreInit(initCache.root, key, stack.dir)) {
+    mkdirSync(logs, { recursive: true });
+    writeFileSync(
+      join(logs, 'init.stdout'),
+      `terraform init not run: its result was restored from ${initCache.root}/${key}\n`,
+    );
+  } else {
+    const init = await step('init', ['init', '-input=false', '-no-color']);
+    if (init.code !== 0) return fail('init', init);
+    if (key && initCache) saveInit(initCache.root, key, stack.dir);
+  }
   // `terraform validate` in the folder init prepared: what `npm run validate` checks, without a
   // second synth and init (CI validates prod this way).
   if (validate) {
@@ -246,7 +261,10 @@ async function main(): Promise<void> {
 
   let done = 0;
   const outcomes = await mapWarmFirst(stacks, jobs, async (stack) => {
-    const outcome = await planStack(stack, plansDir, logsDir, env, target.kind === 'offline', opts.validate === true);
+    const outcome = await planStack(stack, plansDir, logsDir, env, target.kind === 'offline', opts.validate === true, {
+      root: process.env.COLOSSUS_INIT_CACHE ?? join(PROJECT_ROOT, '.cache', 'terraform', 'init'),
+      version: setup.version,
+    });
     done += 1;
     const what = outcome.ok ? (outcome.summary ?? 'planned') : 'FAILED';
     console.log(

@@ -58,6 +58,9 @@ export class ReferenceResolver {
   private readonly nodes = new Map<string, ResourceNode>();
   private readonly stacksByState = new Map<string, string>();
 
+  /** What each (stack, reference) resolved to, from the top. */
+  private readonly followed = new Map<string, Resolved>();
+
   constructor(private readonly stacks: SynthesizedStacks) {
     for (const [stack, json] of stacks) {
       for (const [type, byName] of Object.entries(json.resource ?? {})) {
@@ -86,6 +89,19 @@ export class ReferenceResolver {
   resolve(stack: string, value: unknown, depth = 0): Resolved {
     if (typeof value !== 'string') return { kind: 'literal', value };
     if (!value.includes('${')) return { kind: 'literal', value };
+    if (depth > 0) return this.follow(stack, value, depth);
+    // The synthesized stacks do not change, so neither does what a reference means: a node's
+    // 32 network interfaces name the same subnet and groups, and are followed once.
+    const key = `${stack}\n${value}`;
+    let resolved = this.followed.get(key);
+    if (!resolved) {
+      resolved = this.follow(stack, value, depth);
+      this.followed.set(key, resolved);
+    }
+    return resolved;
+  }
+
+  private follow(stack: string, value: string, depth: number): Resolved {
     const unknown = (why: string): Resolved => ({ kind: 'unknown', expression: value, why });
     const match = WHOLE_REFERENCE.exec(value);
     if (!match) return unknown('an interpolation inside a string');

@@ -8,7 +8,8 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { ColossusError } from '../../config/errors';
 import { suppressionSchema } from '../../config/schema';
-import { ComplianceAspect, complianceReport } from '../../policy/aspect';
+import { ComplianceAspect, complianceReport, sourceLocatedPaths } from '../../policy/aspect';
+import type { ReportRow } from '../../policy/model';
 import { assertNoErrors, errorAnnotations } from '../../policy/gate';
 import { suppress, type Suppression } from '../../policy/suppressions';
 import { DEFAULT_TAGS } from './fixtures';
@@ -150,6 +151,33 @@ describe('ComplianceAspect evaluates what synth writes', () => {
     expect(Object.values(written.resource.aws_kms_key)[0]).toMatchObject({ enable_key_rotation: false });
     expect(statusOf(complianceReport(stack)!, 'CLX-ENC-001', 'written/key')).toEqual(['fail']);
     expect(errorAnnotations([stack]).some((e) => e.startsWith('[written/key] [compliance] CLX-ENC-001 '))).toBe(true);
+  });
+
+  it('keeps the construct classes SARIF places failing and suppressed rows with, and no others', () => {
+    const row = (path: string, status: ReportRow['status']): ReportRow => ({
+      rule: 'CLX-X',
+      severity: 'error',
+      address: 'x',
+      path,
+      status,
+      evidence: null,
+    });
+    expect([...sourceLocatedPaths([row('s/a/b', 'fail'), row('s/c', 'suppressed'), row('s/d/e', 'pass')])]).toEqual([
+      's',
+      's/a',
+      's/a/b',
+      's/c',
+    ]);
+    const { stack, key } = keyStack();
+    key.enableKeyRotation = false;
+    Testing.synth(stack);
+    // The failing key's class is there (SARIF points at the line that builds it); passing ones are not.
+    expect(complianceReport(stack)!.constructClasses).toEqual(
+      new Map([
+        ['written', 'TerraformStack'],
+        ['written/key', 'KmsKey'],
+      ]),
+    );
   });
 
   it('evaluates each stack once, however often it is synthesized', () => {

@@ -43,7 +43,14 @@ function chunkOf(i) {
   return JSON.stringify(String(i).padEnd(${SHOW_CHUNK}, String.fromCharCode(97 + (i % 26)))) + ',';
 }
 if (command === 'version') console.log(JSON.stringify({ terraform_version: '1.11.4' }));
-else if (command === 'init') console.log('Terraform has been successfully initialized!');
+else if (command === 'init') {
+  const fs = require('node:fs');
+  fs.mkdirSync('.terraform/providers', { recursive: true });
+  fs.writeFileSync('.terraform/providers/marker', stack);
+  fs.writeFileSync('.terraform.lock.hcl', '# lock\\n');
+  if (process.env.STAND_IN_CALLS) fs.appendFileSync(process.env.STAND_IN_CALLS, 'init ' + stack + '\\n');
+  console.log('Terraform has been successfully initialized!');
+}
 else if (command === 'validate' && stack === 'invalid') {
   console.error('Error: Reference to undeclared resource');
   process.exitCode = 1;
@@ -75,12 +82,18 @@ function expectedShowHash(): string {
 }
 
 /** A synth output of empty stacks in `dir`, planned by the plan tool with the stand-in Terraform. */
-async function planWithStandIn(dir: string, stacks: readonly string[], options: readonly string[] = []) {
+async function planWithStandIn(
+  dir: string,
+  stacks: readonly string[],
+  options: readonly string[] = [],
+  extra: { readonly stackJson?: string; readonly env?: NodeJS.ProcessEnv } = {},
+) {
   const out = join(dir, 'synth');
+  rmSync(out, { recursive: true, force: true });
   const manifest: Record<string, object> = {};
   for (const name of stacks) {
     mkdirSync(join(out, 'stacks', name), { recursive: true });
-    writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), '{}\n');
+    writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), extra.stackJson ?? '{}\n');
     manifest[name] = { workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` };
   }
   writeFileSync(join(out, 'manifest.json'), JSON.stringify({ stacks: manifest }));
@@ -91,7 +104,7 @@ async function planWithStandIn(dir: string, stacks: readonly string[], options: 
   const result = await run(
     join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
     [join(PROJECT_ROOT, 'tools', 'plan.ts'), 'dev', '--synthesized', out, ...options],
-    { cwd: PROJECT_ROOT, env: { ...process.env, COLOSSUS_TERRAFORM: terraform } },
+    { cwd: PROJECT_ROOT, env: { ...process.env, COLOSSUS_TERRAFORM: terraform, ...extra.env } },
   );
   return { out, result };
 }
@@ -183,4 +196,42 @@ describe('npm run plan --validate, with a stand-in Terraform', () => {
     expect(index.stacks.find((s) => s.name === 'valid')?.ok).toBe(true);
     expect(readFileSync(join(out, 'logs', 'valid', 'validate.stdout'), 'utf8')).toContain('The configuration is valid');
   });
+});
+
+describe('npm run plan, init taken from the cache for an offline stack planned again', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'plan-init-cache-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs init once for the same backend and providers, and again when they change', async () => {
+    const calls = join(dir, 'calls.log');
+    const env = { COLOSSUS_INIT_CACHE: join(dir, 'init-cache'), STAND_IN_CALLS: calls };
+    const backend = (path: string) => JSON.stringify({ terraform: { backend: { local: { path } } } });
+    const inits = () => readFileSync(calls, 'utf8').trim().split('\n');
+
+    const first = await planWithStandIn(dir, ['cached'], [], { stackJson: backend('a.tfstate'), env });
+    expect(first.result.code).toBe(0);
+    const second = await planWithStandIn(dir, ['cached'], [], { stackJson: backend('a.tfstate'), env });
+    expect(second.result.code).toBe(0);
+    expect(inits()).toEqual(['init cached']);
+    // The second plan ran in a fresh folder with what the first init left there, and says so.
+    expect(readFileSync(join(second.out, 'stacks', 'cached', '.terraform', 'providers', 'marker'), 'utf8')).toBe(
+      'cached',
+    );
+    expect(readFileSync(join(second.out, 'logs', 'cached', 'init.stdout'), 'utf8')).toMatch(
+      /^terraform init not run: its result was restored from /,
+    );
+
+    await planWithStandIn(dir, ['cached'], [], { stackJson: backend('b.tfstate'), env });
+    expect(inits()).toEqual(['init cached', 'init cached']);
+  }, 120_000);
+
+  it('never caches the init of a stack whose backend is not local', async () => {
+    const calls = join(dir, 'calls-s3.log');
+    const env = { COLOSSUS_INIT_CACHE: join(dir, 'init-cache'), STAND_IN_CALLS: calls };
+    const s3 = JSON.stringify({ terraform: { backend: { s3: { bucket: 'b', key: 'k' } } } });
+    await planWithStandIn(dir, ['remote'], [], { stackJson: s3, env });
+    await planWithStandIn(dir, ['remote'], [], { stackJson: s3, env });
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['init remote', 'init remote']);
+  }, 120_000);
 });
