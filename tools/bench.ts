@@ -209,6 +209,25 @@ function table(figures: readonly EnvironmentFigures[]): string[] {
   ]);
 }
 
+/**
+ * The median of three timings of a fixed, allocation-heavy loop (objects and strings, as synth
+ * makes): how fast this machine runs such work at the moment. The speed of the shared VM varies
+ * by a third from one hour to the next, so two runs' figures compare only beside this one.
+ */
+function referenceLoopMs(): number {
+  const once = (): number => {
+    const started = performance.now();
+    let kept: object[] = [];
+    for (let i = 0; i < 3_000_000; i++) {
+      kept.push({ a: i, b: `x${i}`, c: [i] });
+      if (kept.length > 500_000) kept = [];
+    }
+    return performance.now() - started;
+  };
+  const times = [once(), once(), once()].sort((a, b) => a - b);
+  return Math.round(times[1]!);
+}
+
 /** A goal of issue 14 and whether the figure meets it. */
 interface Goal {
   readonly goal: string;
@@ -289,6 +308,7 @@ const work = mkdtempSync(join(tmpdir(), 'colossus-bench-'));
 try {
   const started = new Date();
   const loadBefore = loadavg().map((l) => round(l, 2));
+  const speedBefore = referenceLoopMs();
   const figures = environments.map((environment) =>
     measure({ label: environment, env: { COLOSSUS_ENV: environment } }, runs, work),
   );
@@ -311,8 +331,10 @@ try {
   const met = goals(figures, scaled, plan);
   // The machine's load says how far the figures can be trusted: another job's CPU is not ours.
   const load = loadavg().map((l) => round(l, 2));
+  const speedAfter = referenceLoopMs();
   const lines = [
     `runs per measurement: ${runs}, cores: ${availableParallelism()}, load average (1/5/15 min) before: ${loadBefore.join(' / ')}, after: ${load.join(' / ')}`,
+    `reference loop (fixed, allocation-heavy; lower is a faster machine): ${speedBefore} ms before, ${speedAfter} ms after`,
     ...table(scaled ? [...figures, scaled] : figures),
   ];
   if (plan) {
@@ -340,6 +362,7 @@ try {
       node: process.version,
       cores: availableParallelism(),
       loadAverage: { before: loadBefore, after: load },
+      referenceLoopMs: { before: speedBefore, after: speedAfter },
       runsPerMeasurement: runs,
       environments: figures,
       ...(scaled ? { scaled } : {}),
