@@ -7,7 +7,8 @@ import type { StackReport } from '../policy/model';
 import { REPORT_DIR } from '../policy/reports/write';
 
 /**
- * A synth split across processes, to use both cores: each part synthesizes the stacks it owns
+ * A synth split across processes, when COLOSSUS_SYNTH_JOBS asks for it (off by default: on two
+ * cores it is slower than one process, see stacks/synth-options.ts): each part synthesizes the stacks it owns
  * (and those they read, which the gates need) into its own folder; the first part, in the main
  * process, then moves the other parts' owned stacks and reports into its output and runs the
  * environment-wide gates over the whole. See main.ts.

@@ -20,7 +20,7 @@ import { PROJECT_ROOT, terraformBinary, terraformEnv } from './terraform';
 
 interface Run {
   readonly seconds: number;
-  /** Peak RSS of the synth and its worker processes added up (they run at the same time). */
+  /** Peak RSS of the synth and any worker processes added up (they run at the same time); threads are in their process's. */
   readonly peakMiB: number;
   /** The largest single process's peak RSS. */
   readonly largestProcessMiB: number;
