@@ -147,3 +147,13 @@ describe('IAM policy evaluator', () => {
     expect(wildcardMatch('arn:aws:s3:::Data-a', 'arn:aws:s3:::data-a')).toBe(false);
   });
 });
+
+describe('wildcardMatch, with its patterns compiled once', () => {
+  it('keeps a pattern matched with and without case apart, in either order', () => {
+    // ARNs compare case-sensitively, some condition operators (StringEqualsIgnoreCase) do not.
+    expect(wildcardMatch('arn:aws:iam::*:role/Tenant-*', 'arn:aws:iam::1:role/tenant-a', true)).toBe(true);
+    expect(wildcardMatch('arn:aws:iam::*:role/Tenant-*', 'arn:aws:iam::1:role/tenant-a')).toBe(false);
+    expect(wildcardMatch('s3:Get?bject', 's3:getobject')).toBe(false);
+    expect(wildcardMatch('s3:Get?bject', 's3:getobject', true)).toBe(true);
+  });
+});
