@@ -36,9 +36,16 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 plans=()
-for f in "$dir"/plans/*.json; do
-  [ "$(basename "$f")" = "index.json" ] || plans+=(-f "$f")
-done
+# The plan scan is the long one (989 s for prod's 68 plans in one process, against 378 s for the
+# synthesized scan): it is split in two halves, dealt out largest first so they weigh about the same.
+plan_a=()
+plan_b=()
+half=a
+while IFS= read -r f; do
+  [ "$(basename "$f")" = "index.json" ] && continue
+  plans+=(-f "$f")
+  if [ "$half" = a ]; then plan_a+=(-f "$f"); half=b; else plan_b+=(-f "$f"); half=a; fi
+done < <(ls -S "$dir"/plans/*.json)
 
 echo "checkov $("$venv/bin/checkov" --version): synthesized JSON of $(ls -d "$dir"/stacks/*/ | wc -l) stacks and $((${#plans[@]} / 2)) plans"
 # The two scans are independent: they run side by side, each timed, and both are gated below.
@@ -50,14 +57,20 @@ set +e
   echo "checkov: synthesized scan took $((SECONDS - start)) s"
 ) &
 synth_scan=$!
-(
-  "$venv/bin/checkov" "${plans[@]}" --framework terraform_plan --compact --quiet -o json \
-    > "$work/plan.json" 2> "$work/plan.log"
-  echo "checkov: plan scan of $((${#plans[@]} / 2)) plans took $((SECONDS - start)) s"
-) &
-plan_scan=$!
+for part in a b; do
+  (
+    if [ "$part" = a ]; then files=("${plan_a[@]}"); else files=("${plan_b[@]}"); fi
+    if [ "${#files[@]}" -eq 0 ]; then echo '[]' > "$work/plan-$part.json"; : > "$work/plan-$part.log"; exit 0; fi
+    "$venv/bin/checkov" "${files[@]}" --framework terraform_plan --compact --quiet -o json \
+      > "$work/plan-$part.json" 2> "$work/plan-$part.log"
+    echo "checkov: plan scan, half $part ($((${#files[@]} / 2)) plans), took $((SECONDS - start)) s"
+  ) &
+  eval "plan_scan_$part=\$!"
+done
 wait "$synth_scan"
-wait "$plan_scan"
+wait "$plan_scan_a"
+wait "$plan_scan_b"
 set -e
 
-python3 "$root/.ci/checkov/gate.py" "$skip_list" "$dir/stacks" "$work/synth.json" "$work/synth.log" "$work/plan.json" "$work/plan.log"
+python3 "$root/.ci/checkov/gate.py" "$skip_list" "$dir/stacks" "$work/synth.json" "$work/synth.log" \
+  "$work/plan-a.json,$work/plan-b.json" "$work/plan-a.log,$work/plan-b.log"

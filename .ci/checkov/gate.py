@@ -5,7 +5,7 @@ Each skip-list line is "<check id>  <resource glob>  # <reason>", the glob match
 nothing in either scan is reported, so stale exceptions get removed.
 checkov names some resources of the synthesized JSON "resource.<name>"; the type is read
 back from that stack's cdk.tf.json so every key is a real Terraform address.
-Usage: gate.py <skip-list> <stacks dir> <synth.json> <synth.log> <plan.json> <plan.log>
+Usage: gate.py <skip-list> <stacks dir> <synth.json> <synth.log> <plan.json>[,<plan.json>...] <plan.log>[,<plan.log>...]
 """
 import fnmatch
 import json
@@ -57,12 +57,15 @@ def address(stacks_dir, stack, resource):
     return f"{TYPES[stack].get(name, 'resource')}.{name}"
 
 
-def scan(name, stacks_dir, results, log, skips):
-    try:
-        data = json.load(open(results))
-    except ValueError:
-        sys.exit(f'checkov {name}: no results\n' + open(log).read()[-4000:])
-    runs = data if isinstance(data, list) else [data]
+def scan(name, stacks_dir, results, logs, skips):
+    """results and logs: one file each, or several separated by commas (a scan split across processes)."""
+    runs = []
+    for result, log in zip(results.split(','), logs.split(','), strict=True):
+        try:
+            data = json.load(open(result))
+        except ValueError:
+            sys.exit(f'checkov {name}: no results in {os.path.basename(result)}\n' + open(log).read()[-4000:])
+        runs += data if isinstance(data, list) else [data]
     passed = sum(r.get('summary', {}).get('passed', 0) for r in runs)
     errors = sum(r.get('summary', {}).get('parsing_errors', 0) for r in runs)
     failures = [c for r in runs for c in r.get('results', {}).get('failed_checks', [])]
