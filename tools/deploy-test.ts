@@ -45,6 +45,24 @@ function stillWinding(service: string, entry: Record<string, unknown>): boolean 
   return false;
 }
 
+/**
+ * The order to destroy stacks in: waves of stacks that no stack still standing depends on
+ * (cdktf's manifest.json `dependencies`), so the stacks of one wave can go side by side.
+ * Fails on a dependency cycle, naming the stacks left.
+ */
+export function destroyWaves(dependencies: ReadonlyMap<string, readonly string[]>): string[][] {
+  const standing = new Set(dependencies.keys());
+  const waves: string[][] = [];
+  while (standing.size > 0) {
+    const needed = new Set([...standing].flatMap((s) => dependencies.get(s) ?? []));
+    const wave = [...standing].filter((s) => !needed.has(s)).sort();
+    if (wave.length === 0) throw new Error(`the stacks depend on each other in a cycle: ${[...standing].join(', ')}`);
+    for (const s of wave) standing.delete(s);
+    waves.push(wave);
+  }
+  return waves;
+}
+
 /** Entries of the emulator's inventory (emulatorInventory) that mention any of our markers, by service.model. */
 export function leftovers(inventory: Inventory, markers: readonly string[] = OUR_MARKERS): Record<string, number> {
   const found: Record<string, number> = {};
@@ -320,11 +338,35 @@ async function main(): Promise<void> {
   for (const f of faults) console.log(`  ${f}`);
 }
 
-async function scenario(emulator: Emulator, figures: string[], faults: string[]): Promise<void> {
+/** What a suite that shares the deployment gets: the emulator, the synthesized base, the environment its commands need. */
+export interface DeployedBase {
+  readonly endpoint: string;
+  /** The synth output the stacks were deployed from (cdktf.out.deploy-test). */
+  readonly outdir: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface ScenarioOptions {
+  /** An environment file to deploy instead of the emulator environment's own (as COLOSSUS_CONFIG). */
+  readonly configFile?: string;
+  /**
+   * Runs once every stack is deployed and planned again without changes, before the fault
+   * tests touch the state; returns its failures, which are reported after the destroy.
+   */
+  readonly whileDeployed?: (base: DeployedBase) => Promise<string[]>;
+}
+
+export async function scenario(
+  emulator: Emulator,
+  figures: string[],
+  faults: string[],
+  options: ScenarioOptions = {},
+): Promise<void> {
   const endpoint = emulator.endpoint;
   const env: NodeJS.ProcessEnv = {
     ...terraformEnv(),
     COLOSSUS_ENV: ENVIRONMENT,
+    ...(options.configFile ? { COLOSSUS_CONFIG: options.configFile } : {}),
     COLOSSUS_TARGET: 'emulator',
     COLOSSUS_EMULATOR_ENDPOINT: endpoint,
     // Nothing here may reach real AWS, whatever the caller's shell holds.
@@ -333,7 +375,7 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
     AWS_PROFILE: '',
     AWS_SESSION_TOKEN: '',
   };
-  const config = loadConfig({ environment: ENVIRONMENT });
+  const config = loadConfig(options.configFile ? { file: options.configFile } : { environment: ENVIRONMENT });
   if (config.environment.backend.type !== 's3') throw new Error('the emulator environment must use the S3 backend');
   const backend = config.environment.backend;
   const bootstrap = bootstrapStackName(ENVIRONMENT);
@@ -445,6 +487,16 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
     expect(changed.length === 0, `not idempotent:\n${changed.join('\n')}`);
   });
 
+  // Failures from here on are reported at the end: the destroy below still runs and looks for leftovers.
+  const failures: string[] = [];
+  if (options.whileDeployed) {
+    try {
+      failures.push(...(await options.whileDeployed({ endpoint, outdir: OUTDIR, env })));
+    } catch (error) {
+      failures.push(`while deployed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   // 3. Two concurrent deploys of one stack: the second must fail on the S3 lock file.
   const raced = planStacks(config).find((p) => p.layer === 'network')!.name;
   console.log(`\n3. two concurrent deploys of ${raced}`);
@@ -533,7 +585,6 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
 
   // 4. Interrupt a deploy part-way (SIGINT, as Ctrl-C), then deploy again.
   // A failure here is reported at the end: the destroy below still runs and looks for leftovers.
-  const failures: string[] = [];
   try {
     const interrupted = planStacks(config).find((p) => p.layer === 'compute')!.name;
     console.log(`\n4. interrupt a deploy of ${interrupted}`);
@@ -624,11 +675,22 @@ async function scenario(emulator: Emulator, figures: string[], faults: string[])
   // 5. Destroy everything, the bootstrap stack last, then look for anything of ours.
   console.log('\n5. destroy');
   await timed('destroy (all stacks)', figures, async () => {
-    // Downstream first; the bootstrap stack only once the bucket is empty.
-    for (const stack of stacks.filter((s) => s !== bootstrap).reverse()) {
-      const outcome = await destroyStack(stack);
-      console.log(`  ${stack}: ${outcome}`);
-      if (outcome !== 'destroyed') faults.push(`destroy of ${stack}: ${outcome}`);
+    // Downstream first, a wave at a time and two stacks at once (most of a destroy is Terraform
+    // starting the provider and waiting on the emulator); the bootstrap stack only once the bucket is empty.
+    const manifest = JSON.parse(readFileSync(join(OUTDIR, 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, { dependencies?: string[] }>;
+    };
+    const dependencies = new Map(
+      stacks
+        .filter((s) => s !== bootstrap)
+        .map((s) => [s, (manifest.stacks[s]?.dependencies ?? []).filter((d) => d !== bootstrap)] as const),
+    );
+    for (const wave of destroyWaves(dependencies)) {
+      const outcomes = await mapLimit(wave, 2, (stack) => destroyStack(stack));
+      wave.forEach((stack, i) => {
+        console.log(`  ${stack}: ${outcomes[i]}`);
+        if (outcomes[i] !== 'destroyed') faults.push(`destroy of ${stack}: ${outcomes[i]}`);
+      });
     }
     // The state bucket is versioned and protected from force-destroy: empty it on purpose.
     const emptied = emptyEmulatorBucket(endpoint, config.environment.region, backend.bucket);

@@ -39,7 +39,7 @@ const halls = (list: object[], ids: string[]): Edit[] => [
 /** The deployed base: the emulator environment with a spare-only hall-b, so one can be removed. */
 const BASE: Edit[] = halls([hallA, hallB], ['hall-a', 'hall-b']);
 
-interface Scenario {
+export interface Scenario {
   readonly name: string;
   readonly edits: Edit[];
   /** What the first screen (first 15 lines) must say. */
@@ -120,35 +120,120 @@ function check(result: RunResult, what: string): void {
   }
 }
 
-async function main(): Promise<void> {
-  const figures: string[] = [];
-  const failures: string[] = [];
-  installEmulator((line) => console.log(`  ${line}`));
-  const emulator = await startEmulator();
-  console.log(`review e2e: moto ${MOTO_VERSION} at ${emulator.endpoint}`);
-  const env: NodeJS.ProcessEnv = {
+/** The environment every command of the review runs with: the emulator, and no real AWS credentials. */
+function emulatorEnv(endpoint: string): NodeJS.ProcessEnv {
+  return {
     ...terraformEnv(),
     COLOSSUS_TARGET: 'emulator',
-    COLOSSUS_EMULATOR_ENDPOINT: emulator.endpoint,
+    COLOSSUS_EMULATOR_ENDPOINT: endpoint,
     AWS_ACCESS_KEY_ID: 'emulator',
     AWS_SECRET_ACCESS_KEY: 'emulator',
     AWS_PROFILE: '',
     AWS_SESSION_TOKEN: '',
   };
+}
+
+/** Writes the deployed base's environment file (the emulator environment plus a spare-only hall-b); returns its path. */
+export function writeBaseConfig(): string {
+  // A run starts from nothing: the scenario files and logs of an earlier one go.
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  const baseFile = join(WORK, 'base.yaml');
+  writeFileSync(baseFile, configText([]));
+  return baseFile;
+}
+
+/** Scenario names given on the command line, checked against the known ones. */
+export function selectedScenarios(only: readonly string[]): Scenario[] {
+  const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0)
+    throw new Error(`unknown scenarios ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  return SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name));
+}
+
+/**
+ * Reviews each scenario against the base deployed in the emulator at `endpoint` from the synth
+ * output `baseDir` (written from writeBaseConfig's file). Returns the failures; figures get
+ * each scenario's time.
+ */
+export async function reviewScenarios(
+  endpoint: string,
+  baseDir: string,
+  scenarios: readonly Scenario[],
+  figures: string[],
+): Promise<string[]> {
+  const failures: string[] = [];
+  const env = emulatorEnv(endpoint);
   const tsx = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+  for (const scenario of scenarios) {
+    const t0 = Date.now();
+    const file = join(WORK, `${scenario.name}.yaml`);
+    writeFileSync(file, configText(scenario.edits));
+    const head = join(PROJECT_ROOT, `cdktf.out.review-e2e-${scenario.name}`);
+    rmSync(head, { recursive: true, force: true });
+    check(
+      await logged(tsx, ['main.ts'], {
+        cwd: PROJECT_ROOT,
+        env: { ...env, COLOSSUS_CONFIG: file, CDKTF_OUTDIR: head },
+      }),
+      `synth of ${scenario.name}`,
+    );
+    // Affected stacks: those whose synth changes, and those that read a changed export.
+    const predicted = reviewFromSynth(baseDir, head);
+    const affected = new Set(
+      predicted.changeSet.stacks
+        .filter(
+          (s) => s.status === 'added' || s.changes.some((ch) => ch.action !== 'no-op') || (s.blocks ?? []).length > 0,
+        )
+        .map((s) => s.name),
+    );
+    for (const b of predicted.blast ?? []) for (const r of b.readers) affected.add(r.stack);
+    affected.delete(bootstrapStackName(ENVIRONMENT));
+    const removed = predicted.changeSet.stacks.filter((s) => s.status === 'removed').map((s) => s.name);
+    const planned = [...affected].filter((s) => !removed.includes(s));
+    const plan = await logged(
+      tsx,
+      ['tools/plan.ts', ENVIRONMENT, ...planned, '--target', 'emulator', '--synthesized', head],
+      { cwd: PROJECT_ROOT, env },
+    );
+    // A failed stack plan is part of the review (it says so); anything else is an error.
+    if (plan.code !== 0 && !plan.stdoutTail.includes('planned ')) check(plan, `plan of ${scenario.name}`);
+    const review = reviewFromPlanAgainstBase(head, head, baseDir);
+    const markdown = renderMarkdown(review);
+    const screen = markdown.split('\n').slice(0, 15).join('\n');
+    const seconds = (Date.now() - t0) / 1000;
+    figures.push(
+      `${scenario.name}: ${seconds.toFixed(0)} s (synth, plan of ${planned.length} stacks, review)${removed.length ? `; removed stacks ${removed.join(', ')} come from the synth diff` : ''}`,
+    );
+    console.log(`\n=== ${scenario.name} (${seconds.toFixed(0)} s; planned ${planned.join(', ') || 'nothing'})`);
+    console.log(screen);
+    if (!scenario.expect.test(screen)) {
+      failures.push(`${scenario.name}: the first screen does not match ${scenario.expect}`);
+    }
+  }
+  return failures;
+}
+
+/** Deploys the base to a fresh emulator of its own, then reviews the scenarios (`npm run test:review-e2e -- [scenario...]`). */
+async function main(): Promise<void> {
+  const figures: string[] = [];
+  const failures: string[] = [];
+  // `npm run test:review-e2e -- <scenario>...` runs only those scenarios.
+  const scenarios = selectedScenarios(process.argv.slice(2));
+  installEmulator((line) => console.log(`  ${line}`));
+  const emulator = await startEmulator();
+  console.log(`review e2e: moto ${MOTO_VERSION} at ${emulator.endpoint}`);
+  const env = emulatorEnv(emulator.endpoint);
   try {
-    rmSync(WORK, { recursive: true, force: true });
-    mkdirSync(WORK, { recursive: true });
     rmSync(BASE_DIR, { recursive: true, force: true });
     rmSync(join(PROJECT_ROOT, '.state', ENVIRONMENT), { recursive: true, force: true });
-    const baseFile = join(WORK, 'base.yaml');
-    writeFileSync(baseFile, configText([]));
+    const baseFile = writeBaseConfig();
     const cdktf = (args: string[]) =>
       logged(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), [...args, '--output', BASE_DIR], {
         cwd: PROJECT_ROOT,
         env: { ...env, COLOSSUS_CONFIG: baseFile },
       });
-    let t0 = Date.now();
+    const t0 = Date.now();
     const bootstrap = bootstrapStackName(ENVIRONMENT);
     const all = planStacks(parseConfig(readFileSync(baseFile, 'utf8'), baseFile)).map((p) => p.name);
     for (const batch of [[bootstrap], all]) {
@@ -158,58 +243,7 @@ async function main(): Promise<void> {
       );
     }
     figures.push(`deploy of the base: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-
-    // `npm run test:review-e2e -- <scenario>...` runs only those scenarios.
-    const only = process.argv.slice(2);
-    const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
-    if (unknown.length > 0)
-      throw new Error(`unknown scenarios ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-    for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
-      t0 = Date.now();
-      const file = join(WORK, `${scenario.name}.yaml`);
-      writeFileSync(file, configText(scenario.edits));
-      const head = join(PROJECT_ROOT, `cdktf.out.review-e2e-${scenario.name}`);
-      rmSync(head, { recursive: true, force: true });
-      check(
-        await logged(tsx, ['main.ts'], {
-          cwd: PROJECT_ROOT,
-          env: { ...env, COLOSSUS_CONFIG: file, CDKTF_OUTDIR: head },
-        }),
-        `synth of ${scenario.name}`,
-      );
-      // Affected stacks: those whose synth changes, and those that read a changed export.
-      const predicted = reviewFromSynth(BASE_DIR, head);
-      const affected = new Set(
-        predicted.changeSet.stacks
-          .filter(
-            (s) => s.status === 'added' || s.changes.some((ch) => ch.action !== 'no-op') || (s.blocks ?? []).length > 0,
-          )
-          .map((s) => s.name),
-      );
-      for (const b of predicted.blast ?? []) for (const r of b.readers) affected.add(r.stack);
-      affected.delete(bootstrapStackName(ENVIRONMENT));
-      const removed = predicted.changeSet.stacks.filter((s) => s.status === 'removed').map((s) => s.name);
-      const planned = [...affected].filter((s) => !removed.includes(s));
-      const plan = await logged(
-        tsx,
-        ['tools/plan.ts', ENVIRONMENT, ...planned, '--target', 'emulator', '--synthesized', head],
-        { cwd: PROJECT_ROOT, env },
-      );
-      // A failed stack plan is part of the review (it says so); anything else is an error.
-      if (plan.code !== 0 && !plan.stdoutTail.includes('planned ')) check(plan, `plan of ${scenario.name}`);
-      const review = reviewFromPlanAgainstBase(head, head, BASE_DIR);
-      const markdown = renderMarkdown(review);
-      const screen = markdown.split('\n').slice(0, 15).join('\n');
-      const seconds = (Date.now() - t0) / 1000;
-      figures.push(
-        `${scenario.name}: ${seconds.toFixed(0)} s (synth, plan of ${planned.length} stacks, review)${removed.length ? `; removed stacks ${removed.join(', ')} come from the synth diff` : ''}`,
-      );
-      console.log(`\n=== ${scenario.name} (${seconds.toFixed(0)} s; planned ${planned.join(', ') || 'nothing'})`);
-      console.log(screen);
-      if (!scenario.expect.test(screen)) {
-        failures.push(`${scenario.name}: the first screen does not match ${scenario.expect}`);
-      }
-    }
+    failures.push(...(await reviewScenarios(emulator.endpoint, BASE_DIR, scenarios, figures)));
   } finally {
     await emulator.stop();
     rmSync(join(PROJECT_ROOT, '.state', ENVIRONMENT), { recursive: true, force: true });
@@ -224,7 +258,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

@@ -139,8 +139,20 @@ export function terraformEnv(base: NodeJS.ProcessEnv = process.env, cacheDir = C
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
+    GOGC: base.GOGC ?? TERRAFORM_GOGC,
   };
 }
+
+/**
+ * The Go garbage collector's target for Terraform and the provider it starts (which inherits
+ * Terraform's environment): a heap may grow to 5 times what is live before a collection,
+ * instead of twice (Go's default, GOGC=100; "A Guide to the Go Garbage Collector",
+ * go.dev/doc/gc-guide). Both are short-lived batch processes that build large schemas and
+ * plans, so fewer collections are less CPU. Measured on the costliest prod stack (2 cores,
+ * loaded): `terraform plan` 17.5 s of CPU at 100 against 14.2 to 14.6 s at 400, `show -json`
+ * 6.9 s against about 5.4 s; peak RSS 0.63 GB against 0.8 GB. A GOGC already set wins.
+ */
+export const TERRAFORM_GOGC = '400';
 
 export function terraformBinary(env: NodeJS.ProcessEnv = process.env): string {
   return env.COLOSSUS_TERRAFORM ?? 'terraform';

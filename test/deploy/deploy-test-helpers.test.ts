@@ -1,5 +1,6 @@
 import {
   declaredResources,
+  destroyWaves,
   goneAttachments,
   leftovers,
   lockIdFrom,
@@ -237,5 +238,56 @@ describe('stale lock id', () => {
 
   it('finds no id in output that holds no lock refusal', () => {
     expect(lockIdFrom('Error: Error acquiring the state lock\n\nError message: 403 Forbidden')).toBeUndefined();
+  });
+});
+
+describe('destroy waves', () => {
+  // The emulator base's manifest.json dependencies, bootstrap left out (it goes last, alone).
+  const emulator = new Map<string, string[]>([
+    ['emulator-audit', []],
+    ['emulator-colossus-1-alerting', []],
+    ['emulator-colossus-1-compute-hall-a', ['emulator-colossus-1-network', 'emulator-colossus-1-tenancy']],
+    ['emulator-colossus-1-compute-hall-b', ['emulator-colossus-1-network', 'emulator-colossus-1-tenancy']],
+    ['emulator-colossus-1-monitoring-hall-a', ['emulator-colossus-1-alerting']],
+    ['emulator-colossus-1-monitoring-hall-b', ['emulator-colossus-1-alerting']],
+    ['emulator-colossus-1-network', []],
+    ['emulator-colossus-1-tenancy', ['emulator-colossus-1-network']],
+  ]);
+
+  it('destroys a stack only after every stack that reads it, and each stack once', () => {
+    const waves = destroyWaves(emulator);
+    expect(waves).toEqual([
+      [
+        'emulator-audit',
+        'emulator-colossus-1-compute-hall-a',
+        'emulator-colossus-1-compute-hall-b',
+        'emulator-colossus-1-monitoring-hall-a',
+        'emulator-colossus-1-monitoring-hall-b',
+      ],
+      ['emulator-colossus-1-alerting', 'emulator-colossus-1-tenancy'],
+      ['emulator-colossus-1-network'],
+    ]);
+    const waveOf = new Map(waves.flatMap((wave, i) => wave.map((s) => [s, i] as const)));
+    expect(waveOf.size).toBe(emulator.size);
+    for (const [stack, deps] of emulator)
+      for (const d of deps) expect(waveOf.get(d)!).toBeGreaterThan(waveOf.get(stack)!);
+  });
+
+  it('follows a chain through stacks that are not listed first', () => {
+    const chain = new Map([
+      ['c', ['b']],
+      ['a', []],
+      ['b', ['a']],
+    ]);
+    expect(destroyWaves(chain)).toEqual([['c'], ['b'], ['a']]);
+  });
+
+  it('refuses a cycle, naming the stacks left', () => {
+    const cycle = new Map([
+      ['x', ['y']],
+      ['y', ['x']],
+      ['z', []],
+    ]);
+    expect(() => destroyWaves(cycle)).toThrow('the stacks depend on each other in a cycle: x, y');
   });
 });

@@ -13,6 +13,7 @@ import {
   run,
   terraformBinary,
   terraformEnv,
+  TERRAFORM_GOGC,
   terraformVersion,
 } from '../../tools/terraform';
 
@@ -93,6 +94,15 @@ describe('Terraform CLI config', () => {
     const env = terraformEnv({ COLOSSUS_TF_MIRROR: unpackedMirror() }, join(root, 'cache'));
     expect(env.CHECKPOINT_DISABLE).toBe('1');
     expect(readFileSync(env.TF_CLI_CONFIG_FILE!, 'utf8')).toContain('disable_checkpoint = true');
+  });
+
+  it("runs Terraform with a larger garbage collector target, unless the caller's environment sets one", () => {
+    const cache = join(root, 'cache');
+    const mirror = unpackedMirror();
+    expect(terraformEnv({ COLOSSUS_TF_MIRROR: mirror }, cache).GOGC).toBe(TERRAFORM_GOGC);
+    expect(Number(TERRAFORM_GOGC)).toBeGreaterThan(100);
+    expect(terraformEnv({ COLOSSUS_TF_MIRROR: mirror, GOGC: '100' }, cache).GOGC).toBe('100');
+    expect(terraformEnv({ COLOSSUS_TF_MIRROR: mirror, GOGC: 'off' }, cache).GOGC).toBe('off');
   });
 
   // The CI failure this guards: six inits at once against a shared cache lost the race.
