@@ -8,6 +8,7 @@ import { checkClusterRules, checkEnvironmentRules } from './rules';
 import { checkPowerRules, powerSchema } from './power';
 import { checkCoolingRules, coolingSchema } from './cooling';
 import { checkPlacementRules } from './placement';
+import { DEFAULT_SLO, sloSchema } from './slo';
 
 // Ids end up in stack names, resource names and tags, so they stay DNS-label shaped.
 const slug = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
@@ -232,6 +233,7 @@ export const tenantSchema = z.strictObject({
   allocations: z.array(allocationSchema),
   contractedGpus: positiveInt,
   dataClassification: z.enum(DATA_CLASSIFICATIONS),
+  slo: sloSchema.default(DEFAULT_SLO),
 });
 
 export const CLUSTER_IDS = ['colossus-1', 'colossus-2'] as const;

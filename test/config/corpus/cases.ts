@@ -839,6 +839,12 @@ export const FAMILIES: Readonly<Record<string, readonly BadInputCase[]>> = {
       rule: /must not exceed the allocation/,
     },
     {
+      name: 'SLO objective written as a percentage',
+      input: edit((d) => (c1(d).tenants[0].slo = { availabilityTarget: 99.9 })),
+      field: `${T1}.slo.availabilityTarget`,
+      rule: /must be below 1, written as a fraction rather than a percentage \(0\.999 for 99\.9%\)/,
+    },
+    {
       name: 'power warn above critical',
       input: edit((d) => (c1(d).power.loadWarnPercent = 60)),
       field: 'clusters[colossus-1].power.loadWarnPercent',
