@@ -25,6 +25,7 @@ import {
   chooseOutdir,
   cleanOnSignals,
   dropSynthFolder,
+  localStateRoot,
   publishSynth,
   rejectedDir,
   selectedOutdir,
@@ -100,7 +101,8 @@ function synthPart(spec: PartSpec, config: ColossusConfig, target: Target): void
  * COLOSSUS_TARGET (aws, offline or emulator, with COLOSSUS_EMULATOR_ENDPOINT). The output goes
  * to CDKTF_OUTDIR (set by the cdktf CLI), else cdktf.out/<environment>, or
  * cdktf.out/<environment>.selected when only some stacks are asked for (--stack or
- * COLOSSUS_STACKS). A whole environment is split across COLOSSUS_SYNTH_JOBS processes.
+ * COLOSSUS_STACKS). A whole environment is split across COLOSSUS_SYNTH_JOBS processes. Local
+ * Terraform state lives in the project's .state, or in COLOSSUS_STATE_DIR.
  */
 async function main(): Promise<void> {
   const { quiet: quietOption, stacks: stackOptions } = parseArgs(process.argv.slice(2));
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
   // Registered before the staging cleanup, so no worker writes into a folder being deleted.
   process.on('SIGINT', killWorkers).on('SIGTERM', killWorkers);
   const stopCleaning = cleanOnSignals(staging, outdir);
-  const stateDir = stateDirFor(outdir, PROJECT_ROOT);
+  const stateDir = stateDirFor(outdir, localStateRoot(PROJECT_ROOT, process.env.COLOSSUS_STATE_DIR));
   try {
     // The other parts start first: they run on the other cores while this process does its own.
     const others = parts.slice(1).map((owned, i) => {

@@ -284,10 +284,19 @@ export function cleanOnSignals(staging: string, outdir: string): () => void {
 }
 
 /**
- * The path from a stack's working folder (<outdir>/stacks/<stack>) to the project's .state
- * folder, where local Terraform state lives: outside the output, so a synth never loses it.
+ * The folder local Terraform state lives in: the project's .state, or COLOSSUS_STATE_DIR's
+ * folder (relative to the project), so that two tools deploying the same environment to two
+ * emulators at once keep their bootstrap state apart.
  */
-export function stateDirFor(outdir: string, projectRoot: string): string {
-  const path = relative(join(outdir, 'stacks', 'stack'), join(projectRoot, '.state'));
+export function localStateRoot(projectRoot: string, setting: string | undefined): string {
+  return setting ? resolve(projectRoot, setting) : join(projectRoot, '.state');
+}
+
+/**
+ * The path from a stack's working folder (<outdir>/stacks/<stack>) to the state folder
+ * (localStateRoot): outside the output, so a synth never loses it.
+ */
+export function stateDirFor(outdir: string, stateRoot: string): string {
+  const path = relative(join(outdir, 'stacks', 'stack'), stateRoot);
   return path.split(sep).join(posix.sep);
 }

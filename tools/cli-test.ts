@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { loadConfig } from '../config/load';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { planStacks } from '../stacks/sharding';
-import { defaultOutdir, dropSynthFolder, selectedOutdir } from '../stacks/synth-output';
+import { defaultOutdir, dropSynthFolder, localStateRoot, selectedOutdir } from '../stacks/synth-output';
 import { installEmulator, MOTO_VERSION, startEmulator } from './emulator';
 import { logFiles, run, type RunResult } from './run';
 import { PROJECT_ROOT } from './terraform';
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator();
   const environment = 'emulator';
   // A fresh emulator knows nothing of earlier runs: their local bootstrap state must go too.
-  const state = join(PROJECT_ROOT, '.state', environment);
+  const state = join(localStateRoot(PROJECT_ROOT, process.env.COLOSSUS_STATE_DIR), environment);
   rmSync(state, { recursive: true, force: true });
   dropSynthFolder(outdir(environment));
   // A diff or deploy of named stacks synthesizes only those, into a folder of their own.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { planStacks } from '../stacks/sharding';
+import { localStateRoot } from '../stacks/synth-output';
 import {
   emptyEmulatorBucket,
   emulatorInventory,
@@ -386,7 +387,10 @@ export async function scenario(
   // A fresh emulator knows nothing of earlier runs: their local bootstrap state must go too.
   rmSync(OUTDIR, { recursive: true, force: true });
   rmSync(LOG_DIR, { recursive: true, force: true });
-  rmSync(join(PROJECT_ROOT, '.state', ENVIRONMENT), { recursive: true, force: true });
+  rmSync(join(localStateRoot(PROJECT_ROOT, process.env.COLOSSUS_STATE_DIR), ENVIRONMENT), {
+    recursive: true,
+    force: true,
+  });
 
   // Every command's whole output goes to a file under LOG_DIR; only tails stay in memory.
   let commands = 0;

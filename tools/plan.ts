@@ -8,6 +8,7 @@ import { currentCommit, synthHash } from './review/provenance';
 import { lastLines, logFiles, planSummary, type RunOptions, type RunResult } from './run';
 import { initCacheKey, initInputsOf, restoreInit, saveInit } from './init-cache';
 import { readStacks, type SynthesizedStack } from './synth-environment';
+import { localStateRoot } from '../stacks/synth-output';
 import { PROJECT_ROOT, mapWarmFirst, parseJobs, run, terraformBinary, terraformEnv, terraformSetup } from './terraform';
 
 /**
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
   if (target.kind !== 'offline') {
     for (const stack of stacks) {
       const state = localStatePath(stack);
-      const stateRoot = join(PROJECT_ROOT, '.state');
+      const stateRoot = localStateRoot(PROJECT_ROOT, process.env.COLOSSUS_STATE_DIR);
       if (state && (isAbsolute(relative(stateRoot, state)) || relative(stateRoot, state).startsWith('..'))) {
         throw new ColossusError('local state would not be found', [
           `${stack.name}: its state path resolves to ${state}, outside ${stateRoot}; use --out with a folder directly in the project root`,

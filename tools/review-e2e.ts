@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadConfig, parseConfig } from '../config/load';
 import { planStacks } from '../stacks/sharding';
+import { localStateRoot } from '../stacks/synth-output';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { installEmulator, startEmulator, MOTO_VERSION } from './emulator';
 import { reviewFromPlanAgainstBase, reviewFromSynth } from './review/build';
@@ -226,7 +227,10 @@ async function main(): Promise<void> {
   const env = emulatorEnv(emulator.endpoint);
   try {
     rmSync(BASE_DIR, { recursive: true, force: true });
-    rmSync(join(PROJECT_ROOT, '.state', ENVIRONMENT), { recursive: true, force: true });
+    rmSync(join(localStateRoot(PROJECT_ROOT, process.env.COLOSSUS_STATE_DIR), ENVIRONMENT), {
+      recursive: true,
+      force: true,
+    });
     const baseFile = writeBaseConfig();
     const cdktf = (args: string[]) =>
       logged(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'), [...args, '--output', BASE_DIR], {
@@ -246,7 +250,10 @@ async function main(): Promise<void> {
     failures.push(...(await reviewScenarios(emulator.endpoint, BASE_DIR, scenarios, figures)));
   } finally {
     await emulator.stop();
-    rmSync(join(PROJECT_ROOT, '.state', ENVIRONMENT), { recursive: true, force: true });
+    rmSync(join(localStateRoot(PROJECT_ROOT, process.env.COLOSSUS_STATE_DIR), ENVIRONMENT), {
+      recursive: true,
+      force: true,
+    });
   }
   console.log('\nfigures:');
   for (const f of figures) console.log(`  ${f}`);

@@ -148,6 +148,38 @@ describe('the app entry point: parts and selections', () => {
     expect([...b.keys()].some((f) => f.includes('.parts'))).toBe(false);
   });
 
+  it('keeps local state in COLOSSUS_STATE_DIR when it is set, and in <project>/.state when not', () => {
+    const network = 'dev-colossus-1-network';
+    const backendPath = (outdir: string) => {
+      const stackDir = join(outdir, 'stacks', network);
+      const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as {
+        terraform: { backend: { local: { path: string } } };
+      };
+      return resolve(stackDir, json.terraform.backend.local.path);
+    };
+    const elsewhere = join(dir, 'state-elsewhere');
+    for (const [setting, stateRoot] of [
+      [elsewhere, elsewhere],
+      ['', join(resolve(root), '.state')],
+    ] as const) {
+      const outdir = join(dir, `state-${setting ? 'set' : 'unset'}`);
+      const result = spawnSync(tsx, [join(root, 'main.ts'), '--stack', network, '--quiet'], {
+        cwd: root,
+        env: {
+          ...process.env,
+          COLOSSUS_ENV: 'dev',
+          COLOSSUS_STATE_DIR: setting,
+          CDKTF_OUTDIR: outdir,
+          CHECKPOINT_DISABLE: '1',
+        },
+        encoding: 'utf8',
+      });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(backendPath(outdir)).toBe(join(stateRoot, 'dev', `${network}.tfstate`));
+    }
+  });
+
   it('synthesizes only the named stack and the stacks it reads, gates and reports included', () => {
     const outdir = join(dir, 'selected');
     const all = JSON.parse(readFileSync(join(dir, 'one', 'manifest.json'), 'utf8')) as { stacks: object };

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ColossusError } from '../../config/errors';
-import { publishSynth, rejectedDir, stateDirFor, SYNTH_MARKER } from '../../stacks/synth-output';
+import { localStateRoot, publishSynth, rejectedDir, stateDirFor, SYNTH_MARKER } from '../../stacks/synth-output';
 
 let root: string;
 let outdir: string;
@@ -112,10 +112,22 @@ describe('publishing a synth', () => {
 describe('where local state is, seen from a stack folder', () => {
   it('reaches <project>/.state from the default output, a sibling output and one outside the project', () => {
     const project = join(root, 'project');
-    expect(stateDirFor(join(project, 'cdktf.out', 'dev'), project)).toBe('../../../../.state');
-    expect(stateDirFor(join(project, 'cdktf.out.plan-prod'), project)).toBe('../../../.state');
+    const state = localStateRoot(project, undefined);
+    expect(state).toBe(join(project, '.state'));
+    expect(stateDirFor(join(project, 'cdktf.out', 'dev'), state)).toBe('../../../../.state');
+    expect(stateDirFor(join(project, 'cdktf.out.plan-prod'), state)).toBe('../../../.state');
     const outside = join(root, 'elsewhere', 'deep', 'out');
     const stackDir = join(outside, 'stacks', 'dev-colossus-1-network');
-    expect(resolve(stackDir, stateDirFor(outside, project))).toBe(join(project, '.state'));
+    expect(resolve(stackDir, stateDirFor(outside, state))).toBe(join(project, '.state'));
+  });
+
+  it('takes COLOSSUS_STATE_DIR as given when absolute, relative to the project when not, and ignores it when empty', () => {
+    const project = join(root, 'project');
+    expect(localStateRoot(project, join(root, 'other-state'))).toBe(join(root, 'other-state'));
+    expect(localStateRoot(project, '.cache/suite/state')).toBe(join(project, '.cache', 'suite', 'state'));
+    expect(localStateRoot(project, '')).toBe(join(project, '.state'));
+    const stackDir = join(project, 'cdktf.out', 'emulator', 'stacks', 'emulator-bootstrap');
+    const state = localStateRoot(project, '.cache/suite/state');
+    expect(resolve(stackDir, stateDirFor(join(project, 'cdktf.out', 'emulator'), state))).toBe(state);
   });
 });
