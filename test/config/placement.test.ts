@@ -2,8 +2,9 @@ import { parseDocument } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scalableUnitSlots } from '../../config/capacity';
-import { ConfigError, availableEnvironments, parseConfig } from '../../config/load';
+import { availableEnvironments, parseConfig } from '../../config/load';
 import type { ColossusConfig } from '../../config/schema';
+import { problemsOf } from './config-problems';
 
 /** Explicit SU placement (config/placement.ts): messages, and the stability it exists for. */
 
@@ -13,16 +14,6 @@ function edited(name: string, edit: (doc: ReturnType<typeof parseDocument>) => v
   const doc = parseDocument(readFileSync(envFile(name), 'utf8'));
   edit(doc);
   return doc.toString();
-}
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
 }
 
 /** Every SU of every hall: cluster/hall/su -> tenant (or spare). */

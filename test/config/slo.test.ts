@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ConfigError, loadConfig, parseConfig } from '../../config/load';
+import { loadConfig, parseConfig } from '../../config/load';
 import { DEFAULT_SLO, errorBudgetMinutes, highestTarget } from '../../config/slo';
+import { problemsOf } from './config-problems';
 
 const devText = readFileSync(join(__dirname, '..', '..', 'config', 'environments', 'dev.yaml'), 'utf8');
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- arbitrary YAML under test
@@ -11,16 +12,6 @@ function withSlo(slo: unknown): string {
   const doc = parse(devText) as Doc;
   doc.clusters[0].tenants[0].slo = slo;
   return stringify(doc);
-}
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
 }
 
 const FIELD = 'clusters[colossus-1].tenants[lab-alpha].slo';

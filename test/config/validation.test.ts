@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ConfigError, availableEnvironments, loadConfig, parseConfig } from '../../config/load';
+import { ConfigError, availableEnvironments, loadConfig } from '../../config/load';
+import { problemsOf } from './config-problems';
 
 const devText = readFileSync(join(__dirname, '..', '..', 'config', 'environments', 'dev.yaml'), 'utf8');
 
@@ -17,16 +18,6 @@ function problemsAfter(edit: (doc: Doc) => void): string[] {
   const doc = devDoc();
   edit(doc);
   return problemsOf(stringify(doc));
-}
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
 }
 
 const c1 = (doc: Doc): Doc => doc.clusters[0];
