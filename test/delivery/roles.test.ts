@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { parseDocument } from 'yaml';
+import { parseConfig } from '../../config/load';
+import { actionMatches } from '../../policy/policy-documents';
+import { deployBoundary, deployPolicy, planPolicy } from '../../constructs/delivery/delivery-policies';
+import { BootstrapStack } from '../../stacks/bootstrap-stack';
+import { resourcesOf, synthStack, type SynthJson } from '../helpers/synth';
+
+/** The bootstrap stack's GitHub OIDC provider and the plan and deploy roles. */
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const statements = (doc: string): Statement[] => (JSON.parse(doc) as { Statement: Statement[] }).Statement;
+
+function staging(edits: [readonly (string | number)[], unknown][] = []) {
+  const doc = parseDocument(
+    readFileSync(join(__dirname, '..', '..', 'config', 'environments', 'staging.yaml'), 'utf8'),
+  );
+  for (const [path, value] of edits) {
+    if (value === undefined) doc.deleteIn(path);
+    else doc.setIn(path, value);
+  }
+  return parseConfig(doc.toString(), 'staging-variant.yaml');
+}
+const bootstrap = (config = staging()): SynthJson =>
+  synthStack(new BootstrapStack(Testing.app(), 'staging-bootstrap', { config }));
+const roles = (json: SynthJson) =>
+  Object.values(resourcesOf(json, 'aws_iam_role')).map((r) => ({
+    name: r.name as string,
+    trust: statements(r.assume_role_policy as string)[0]!,
+    boundary: r.permissions_boundary as string,
+  }));
+
+const SCOPE = {
+  accountId: '222222222222',
+  region: 'us-east-1',
+  stateBucketArn: 'arn:aws:s3:::colossus-infra-state-staging',
+  stateKeyArn: 'arn:aws:kms:us-east-1:222222222222:key/00000000-0000-0000-0000-000000000000',
+  keyPrefix: 'colossus-infra/staging',
+};
+
+describe('delivery roles in the bootstrap stack', () => {
+  const json = bootstrap();
+
+  it('creates GitHub’s OIDC provider for the STS audience, with no thumbprint', () => {
+    const [provider] = Object.values(resourcesOf(json, 'aws_iam_openid_connect_provider'));
+    expect(provider).toMatchObject({
+      url: 'https://token.actions.githubusercontent.com',
+      client_id_list: ['sts.amazonaws.com'],
+    });
+    expect(provider).not.toHaveProperty('thumbprint_list');
+  });
+
+  it('trusts the plan role for pull requests and the default branch of the repository only', () => {
+    const plan = roles(json).find((r) => r.name === 'staging-github-plan')!;
+    expect(plan.trust).toEqual({
+      Sid: 'GitHubActions',
+      Effect: 'Allow',
+      Principal: { Federated: 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: {
+          'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+          'token.actions.githubusercontent.com:sub': [
+            'repo:colossus-infra/colossus-infra:pull_request',
+            'repo:colossus-infra/colossus-infra:ref:refs/heads/main',
+          ],
+        },
+      },
+    });
+  });
+
+  it('trusts the deploy role for jobs of the GitHub environment of the same name only', () => {
+    const deploy = roles(json).find((r) => r.name === 'staging-github-deploy')!;
+    expect(deploy.trust.Condition).toEqual({
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': ['repo:colossus-infra/colossus-infra:environment:staging'],
+      },
+    });
+    expect(deploy.boundary).toMatch(/^\$\{aws_iam_policy\.deploy-role_boundary_[A-F0-9]+\.arn\}$/);
+  });
+
+  it('bounds both roles', () => {
+    expect(roles(json).map((r) => r.boundary)).toEqual([
+      expect.stringMatching(/aws_iam_policy/),
+      expect.stringMatching(/aws_iam_policy/),
+    ]);
+  });
+
+  it('takes the GitHub environment and branch from the environment file', () => {
+    const json2 = bootstrap(
+      staging([
+        [['environment', 'delivery', 'githubEnvironment'], 'staging-approved'],
+        [['environment', 'delivery', 'defaultBranch'], 'trunk'],
+      ]),
+    );
+    const subs = roles(json2).map((r) => r.trust.Condition!.StringEquals!['token.actions.githubusercontent.com:sub']);
+    expect(subs).toEqual(
+      expect.arrayContaining([
+        ['repo:colossus-infra/colossus-infra:environment:staging-approved'],
+        ['repo:colossus-infra/colossus-infra:pull_request', 'repo:colossus-infra/colossus-infra:ref:refs/heads/trunk'],
+      ]),
+    );
+  });
+
+  it('uses an existing provider when told to, trusting it by ARN', () => {
+    const json2 = bootstrap(staging([[['environment', 'delivery', 'createOidcProvider'], false]]));
+    expect(resourcesOf(json2, 'aws_iam_openid_connect_provider')).toEqual({});
+    expect(roles(json2)).toHaveLength(2);
+  });
+
+  it('creates nothing of it without delivery in the environment file', () => {
+    const json2 = bootstrap(staging([[['environment', 'delivery'], undefined]]));
+    expect(resourcesOf(json2, 'aws_iam_role')).toEqual({});
+    expect(resourcesOf(json2, 'aws_iam_openid_connect_provider')).toEqual({});
+  });
+});
+
+describe('delivery policies', () => {
+  const PROTECTED = ['arn:aws:iam::222222222222:role/staging-github-deploy'];
+
+  it('gives the plan role reads only, and no object or decrypt beyond the state', () => {
+    const all = statements(planPolicy(SCOPE));
+    const actions = all.flatMap((s) => list(s.Action));
+    const write = actions.filter((a) => !/^[a-z0-9-]+:(Describe|Get|List|Search)/.test(a));
+    expect(write).toEqual(['kms:Decrypt']);
+    for (const s of all.filter((x) => list(x.Action).some((a) => a === 's3:GetObject' || a === 'kms:Decrypt'))) {
+      expect(list(s.Resource).every((r) => r.startsWith(SCOPE.stateBucketArn) || r === SCOPE.stateKeyArn)).toBe(true);
+    }
+  });
+
+  it('keeps every deploy action under the boundary, so the boundary takes nothing the apply needs', () => {
+    const boundary = statements(deployBoundary(SCOPE, { arns: PROTECTED })).filter((s) => s.Effect === 'Allow');
+    const missing: string[] = [];
+    for (const s of statements(deployPolicy(SCOPE))) {
+      for (const action of list(s.Action)) {
+        const concrete = action.replace(/\*/g, 'Anything');
+        for (const resource of list(s.Resource)) {
+          const covered = boundary.some(
+            (b) =>
+              list(b.Action).some((p) => actionMatches(p, concrete)) &&
+              list(b.Resource).includes(resource) &&
+              JSON.stringify(b.Condition ?? null) === JSON.stringify(s.Condition ?? null),
+          );
+          if (!covered) missing.push(`${action} on ${resource}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('denies the deploy role its own identities and the loss of the state', () => {
+    const denies = statements(deployBoundary(SCOPE, { arns: PROTECTED })).filter((s) => s.Effect === 'Deny');
+    expect(denies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'iam:*', Resource: PROTECTED }),
+        expect.objectContaining({
+          Action: expect.arrayContaining(['s3:DeleteBucket']),
+          Resource: SCOPE.stateBucketArn,
+        }),
+        expect.objectContaining({
+          Action: expect.arrayContaining(['kms:ScheduleKeyDeletion']),
+          Resource: SCOPE.stateKeyArn,
+        }),
+      ]),
+    );
+  });
+
+  it('lets the deploy role pass roles only to flow logs and AWS Config', () => {
+    const pass = statements(deployPolicy(SCOPE)).filter((s) => list(s.Action).includes('iam:PassRole'));
+    expect(pass).toEqual([
+      expect.objectContaining({
+        Condition: { StringEquals: { 'iam:PassedToService': ['vpc-flow-logs.amazonaws.com', 'config.amazonaws.com'] } },
+      }),
+    ]);
+  });
+
+  // IAM User Guide, "IAM and AWS STS quotas": managed policy 6,144 characters, a role's inline
+  // policies 10,240 in all (whitespace not counted; JSON.stringify writes none).
+  it('fits IAM’s policy size quotas, with the longest ARNs the config allows', () => {
+    const long = { ...SCOPE, region: 'ap-southeast-4', keyPrefix: 'x'.repeat(200) };
+    expect(planPolicy(long).length).toBeLessThanOrEqual(6144);
+    expect(
+      deployBoundary(long, { arns: Array(5).fill(`arn:aws:iam::222222222222:role/${'x'.repeat(64)}`) }).length,
+    ).toBeLessThanOrEqual(6144);
+    expect(deployPolicy(long).length).toBeLessThanOrEqual(10240);
+  });
+});
