@@ -5,11 +5,21 @@ import { readSynthOutput } from './review/synth-output';
 import { changedStacks } from './pipeline/changes';
 import { readDeclaredDependencies, stackGraph } from './pipeline/graph';
 import { graphText, pipelinePlan, planFromChanges, planText, type PipelinePlan } from './pipeline/matrix';
+import { mergePlanDirs } from './pipeline/plans';
+import { blockedDestroys } from './pipeline/gate';
+import { driftReport } from './pipeline/drift';
+import { readPlanDir } from './review/plan-json';
+import { reviewFromPlanAgainstBase } from './review/build';
+import { COMMENT_MARKER, renderMarkdown } from './review/markdown';
 
 /**
  * `npm run pipeline -- <command>`: the delivery pipeline's logic, so the workflows stay thin.
  *   graph <synth dir>                 every stack, its upstream and its deploy wave
  *   changed --base <dir> --head <dir> the stacks a change reaches: changed, or downstream of a changed output
+ *   merge-plans --into <dir> <dirs…>  one plan index from the per-stack plan jobs' folders
+ *   comment --plans --head --base     the pull-request comment from plans against real state
+ *   gate --plans <dir> --synth <dir>  fails when a plan destroys or replaces a protected resource
+ *   drift --plans <dir> --synth <dir> the drift issue's body, and whether it stays open
  * Text for people by default; --json for the plan as a whole; --github-output <file> appends
  * the job matrices as step outputs (GITHUB_OUTPUT).
  */
@@ -79,6 +89,79 @@ function main(): void {
     const plan = planFromChanges(graph, changedStacks(base, head, graph), opts);
     emit(plan, planText(plan), opts);
   });
+  program
+    .command('merge-plans')
+    .description("gather the per-stack plan jobs' folders into one plan folder with one index")
+    .requiredOption('--into <dir>', 'the plan folder to write')
+    .argument('<dirs...>', 'folders each holding a plans/index.json (or an index.json)')
+    .action((dirs: string[], opts: { into: string }) => {
+      const merged = mergePlanDirs(dirs, opts.into);
+      process.stdout.write(`merged ${merged.stacks.length} stack plan(s) of ${merged.environment} into ${opts.into}\n`);
+    });
+  program
+    .command('comment')
+    .description('the pull-request comment of plans made against real state, with what only the synth diff shows')
+    .requiredOption('--plans <dir>', 'the merged plan folder')
+    .requiredOption('--head <dir>', 'the head synth output the plans came from')
+    .requiredOption('--base <dir>', 'the base synth output')
+    .requiredOption('--out <file>', 'where to write the Markdown')
+    .option('--max-chars <n>', 'comment size limit', (v) => wholeNumber(v), 60000)
+    .action((opts: { plans: string; head: string; base: string; out: string; maxChars: number }) => {
+      const input = reviewFromPlanAgainstBase(opts.plans, opts.head, opts.base);
+      const marker = `<!-- colossus-pipeline-plan:${input.changeSet.environment} -->`;
+      const body = renderMarkdown(input, { maxChars: opts.maxChars - marker.length }).replace(COMMENT_MARKER, marker);
+      writeFileSync(opts.out, body);
+      process.stdout.write(`comment for ${input.changeSet.environment}: ${body.length} characters\n`);
+      if ((input.failed?.length ?? 0) > 0) process.exitCode = 1;
+    });
+  program
+    .command('gate')
+    .description('stop a deploy wave when a plan destroys or replaces a protected resource')
+    .requiredOption('--plans <dir>', 'plan folder (tools/plan.ts output)')
+    .requiredOption('--synth <dir>', 'the synth output the plans came from')
+    .action((opts: { plans: string; synth: string }) => {
+      const read = readPlanDir(opts.plans, opts.synth);
+      const synth = readSynthOutput(opts.synth);
+      const blocked = read.changeSet.stacks.flatMap((s) => blockedDestroys(s, synth.stacks.get(s.name)));
+      if (read.failed.length > 0 || blocked.length > 0) {
+        throw new ColossusError(
+          'the deploy stops here',
+          [
+            ...read.failed.map((f) => `${f.name}: the plan failed: ${f.error.split('\n')[0]}`),
+            ...blocked.map(
+              (b) => `${b.stack}: ${b.address} would be ${b.action === 'delete' ? 'destroyed' : 'replaced'}: ${b.why}`,
+            ),
+          ],
+          'Remove a protected resource by hand, after review (README, "What is protected").',
+        );
+      }
+      process.stdout.write(`gate: ${read.changeSet.stacks.map((s) => s.name).join(', ')} destroy nothing protected\n`);
+    });
+  program
+    .command('drift')
+    .description("the drift issue's body from plans of every stack against real state")
+    .requiredOption('--plans <dir>', 'the merged plan folder')
+    .requiredOption('--synth <dir>', 'the synth output the plans came from')
+    .requiredOption('--out <file>', 'where to write the issue body')
+    .option('--run-url <url>', 'the workflow run, for the reader')
+    .option('--github-output <file>', 'append open=true|false and drifted=<stacks> as step outputs')
+    .action((opts: { plans: string; synth: string; out: string; runUrl?: string; githubOutput?: string }) => {
+      const read = readPlanDir(opts.plans, opts.synth);
+      const environment = readSynthOutput(opts.synth).environment;
+      const report = driftReport({
+        environment,
+        stacks: read.changeSet.stacks,
+        failed: read.failed,
+        ...(opts.runUrl ? { runUrl: opts.runUrl } : {}),
+      });
+      writeFileSync(opts.out, report.body);
+      if (opts.githubOutput) {
+        appendFileSync(opts.githubOutput, `open=${report.open}\ndrifted=${report.drifted.join(' ')}\n`);
+      }
+      process.stdout.write(
+        `drift: ${report.open ? `open (${report.drifted.join(', ') || 'plans failed'})` : 'none'}\n`,
+      );
+    });
   program.showHelpAfterError().parse();
 }
 
