@@ -1,10 +1,21 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../config/load';
+import { deliveryNames } from '../config/account-names';
+import { run, terraformBinary, terraformEnv } from './terraform';
 import { Command, InvalidArgumentError } from 'commander';
 import { ColossusError } from '../config/errors';
 import { readSynthOutput } from './review/synth-output';
 import { changedStacks } from './pipeline/changes';
 import { readDeclaredDependencies, stackGraph } from './pipeline/graph';
-import { graphText, pipelinePlan, planFromChanges, planText, type PipelinePlan } from './pipeline/matrix';
+import {
+  githubOutputs,
+  graphText,
+  pipelinePlan,
+  planFromChanges,
+  planText,
+  type PipelinePlan,
+} from './pipeline/matrix';
 import { mergePlanDirs } from './pipeline/plans';
 import { blockedDestroys } from './pipeline/gate';
 import { driftReport } from './pipeline/drift';
@@ -20,6 +31,8 @@ import { COMMENT_MARKER, renderMarkdown } from './review/markdown';
  *   comment --plans --head --base     the pull-request comment from plans against real state
  *   gate --plans <dir> --synth <dir>  fails when a plan destroys or replaces a protected resource
  *   drift --plans <dir> --synth <dir> the drift issue's body, and whether it stays open
+ *   roles <env>                       the delivery roles' ARNs and region, from the environment file
+ *   apply --synth <dir> <stack>       terraform apply of the plan the job made (plan.bin), nothing else
  * Text for people by default; --json for the plan as a whole; --github-output <file> appends
  * the job matrices as step outputs (GITHUB_OUTPUT).
  */
@@ -37,16 +50,6 @@ function wholeNumber(value: string): number {
   return n;
 }
 
-/** Step outputs: every value on one line, as GITHUB_OUTPUT's name=value form needs. */
-export function githubOutputs(plan: PipelinePlan): string {
-  const lines = [`matrix=${JSON.stringify(plan.matrix)}`, `count=${plan.count}`];
-  for (const [wave, m] of Object.entries(plan.byWave)) {
-    lines.push(`${wave}=${JSON.stringify({ include: m.include })}`, `count-${wave}=${m.count}`);
-  }
-  lines.push(`manual=${plan.manual.map((m) => m.stack).join(' ')}`, `removed=${plan.removed.join(' ')}`);
-  return `${lines.join('\n')}\n`;
-}
-
 function emit(plan: PipelinePlan, text: string, opts: OutputOptions): void {
   const body = opts.json ? `${JSON.stringify(plan, null, 2)}\n` : text;
   if (opts.out) writeFileSync(opts.out, body);
@@ -62,7 +65,7 @@ function withOutputOptions(command: Command): Command {
     .option('--max-wave <n>', 'the last wave the workflow has a job for; a stack in a later wave fails', wholeNumber);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const program = new Command()
     .name('pipeline')
     .description('The delivery pipeline: stack graph, waves, changed stacks');
@@ -81,11 +84,30 @@ function main(): void {
       .command('changed')
       .description('the stacks a change reaches: changed, or downstream of a changed output')
       .requiredOption('--base <dir>', 'synth output of the base')
-      .requiredOption('--head <dir>', 'synth output of the head'),
-  ).action((opts: OutputOptions & { base: string; head: string }) => {
-    const base = readSynthOutput(opts.base, 'base synth output');
+      .requiredOption('--head <dir>', 'synth output of the head')
+      .option(
+        '--all-without-base',
+        'when the base folder is missing (no earlier commit, or it did not synthesize), select every stack',
+      ),
+  ).action((opts: OutputOptions & { base: string; head: string; allWithoutBase?: boolean }) => {
     const head = readSynthOutput(opts.head, 'head synth output');
     const graph = stackGraph(head, readDeclaredDependencies(opts.head));
+    if (opts.allWithoutBase && !existsSync(opts.base)) {
+      // Nothing to compare with: deploying every stack is safe (unchanged ones plan no changes).
+      const plan = pipelinePlan(
+        graph,
+        graph.stacks.map((s) => ({
+          name: s.name,
+          direct: true,
+          reasons: ['no base synth to compare with: every stack'],
+        })),
+        [],
+        opts,
+      );
+      emit(plan, planText(plan), opts);
+      return;
+    }
+    const base = readSynthOutput(opts.base, 'base synth output');
     const plan = planFromChanges(graph, changedStacks(base, head, graph), opts);
     emit(plan, planText(plan), opts);
   });
@@ -162,13 +184,56 @@ function main(): void {
         `drift: ${report.open ? `open (${report.drifted.join(', ') || 'plans failed'})` : 'none'}\n`,
       );
     });
-  program.showHelpAfterError().parse();
+  program
+    .command('roles')
+    .description("the delivery roles' ARNs and the region, from the environment file (step outputs)")
+    .argument('<environment>', 'an environment under config/environments/')
+    .option('--github-output <file>', 'append plan-role, deploy-role and region as step outputs')
+    .action((environment: string, opts: { githubOutput?: string }) => {
+      const env = loadConfig({ environment }).environment;
+      if (!env.delivery || env.backend.type !== 's3') {
+        throw new ColossusError(`${environment} has no delivery`, [
+          `environment.delivery is not set in ${environment}'s environment file, so its bootstrap stack creates no pipeline roles`,
+        ]);
+      }
+      const names = deliveryNames(env.name);
+      const text = [
+        `plan-role=arn:aws:iam::${env.accountId}:role/${names.planRole}`,
+        `deploy-role=arn:aws:iam::${env.accountId}:role/${names.deployRole}`,
+        `region=${env.backend.region}`,
+      ].join('\n');
+      if (opts.githubOutput) appendFileSync(opts.githubOutput, `${text}\n`);
+      process.stdout.write(`${text}\n`);
+    });
+  program
+    .command('apply')
+    .description('apply exactly the plan a deploy job made and gated (plan.bin), with the state lock')
+    .requiredOption('--synth <dir>', 'the synth output the plan was made in')
+    .argument('<stack>', 'the stack')
+    .action(async (stack: string, opts: { synth: string }) => {
+      const dir = join(opts.synth, 'stacks', stack);
+      if (!existsSync(join(dir, 'plan.bin'))) {
+        throw new ColossusError(`no plan to apply for ${stack}`, [
+          `${join(dir, 'plan.bin')} is missing: plan the stack in this job first (npm run plan -- <env> ${stack} --synthesized ${opts.synth} --target aws)`,
+        ]);
+      }
+      const result = await run(
+        terraformBinary(),
+        ['apply', '-input=false', '-no-color', '-lock-timeout=5m', 'plan.bin'],
+        {
+          cwd: dir,
+          env: terraformEnv(),
+        },
+      );
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      if (result.code !== 0) throw new ColossusError(`apply of ${stack} failed`, [`terraform exited ${result.code}`]);
+    });
+  await program.showHelpAfterError().parseAsync();
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   if (!(error instanceof ColossusError)) throw error;
   process.stderr.write(`pipeline: ${error.message}\n`);
   process.exitCode = 1;
-}
+});

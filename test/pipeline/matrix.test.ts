@@ -6,7 +6,7 @@ import { ColossusError } from '../../config/errors';
 import { parseConfig } from '../../config/load';
 import { changedStacks } from '../../tools/pipeline/changes';
 import { readDeclaredDependencies, stackGraph, type StackGraph } from '../../tools/pipeline/graph';
-import { graphText, pipelinePlan, planFromChanges, planText } from '../../tools/pipeline/matrix';
+import { githubOutputs, graphText, pipelinePlan, planFromChanges, planText } from '../../tools/pipeline/matrix';
 import { readSynthOutput } from '../../tools/review/synth-output';
 import { synthToDir } from '../review/helpers/synth-dir';
 
@@ -126,5 +126,26 @@ describe('sample changes on staging (synthesized)', () => {
     expect(p.count).toBe(15);
     expect(p.manual.map((m) => m.stack)).toEqual(['staging-bootstrap']);
     expect(p.waves.map((w) => w.stacks.length)).toEqual([5, 6, 4]);
+  });
+});
+
+describe('githubOutputs', () => {
+  it('writes one name=value line per output, JSON on one line, for GITHUB_OUTPUT', () => {
+    const lines = githubOutputs(pipelinePlan(graph, 'all', [], { maxWave: 2 }))
+      .trimEnd()
+      .split('\n');
+    expect(lines).toEqual([
+      'matrix={"include":[{"stack":"e-alr","wave":1},{"stack":"e-net","wave":1},{"stack":"e-cmp","wave":2}]}',
+      'count=3',
+      'wave-0={"include":[]}',
+      'count-wave-0=0',
+      'wave-1={"include":[{"stack":"e-alr","wave":1},{"stack":"e-net","wave":1}]}',
+      'count-wave-1=2',
+      'wave-2={"include":[{"stack":"e-cmp","wave":2}]}',
+      'count-wave-2=1',
+      'stacks=e-alr e-net e-cmp',
+      'manual=e-bootstrap',
+      'removed=',
+    ]);
   });
 });

@@ -156,3 +156,17 @@ export function planText(plan: PipelinePlan): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Step outputs: every value on one line, as GITHUB_OUTPUT's name=value form needs. */
+export function githubOutputs(plan: PipelinePlan): string {
+  const lines = [`matrix=${JSON.stringify(plan.matrix)}`, `count=${plan.count}`];
+  for (const [wave, m] of Object.entries(plan.byWave)) {
+    lines.push(`${wave}=${JSON.stringify({ include: m.include })}`, `count-${wave}=${m.count}`);
+  }
+  lines.push(
+    `stacks=${plan.stacks.map((s) => s.stack).join(' ')}`,
+    `manual=${plan.manual.map((m) => m.stack).join(' ')}`,
+    `removed=${plan.removed.join(' ')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
