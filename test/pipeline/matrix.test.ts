@@ -121,6 +121,21 @@ describe('sample changes on staging (synthesized)', () => {
     ]);
   });
 
+  it("downstream of a changed output: a tenant's new address block replaces its VPC, so the hall reading its subnet is planned too", () => {
+    const headDir = variant('tenant-cidr', [[['clusters', 0, 'tenants', 0, 'cidr'], '10.6.0.0/18']]);
+    const head = readSynthOutput(headDir);
+    const g = stackGraph(head, readDeclaredDependencies(headDir));
+    const changes = changedStacks(readSynthOutput(baseDir), head, g);
+    const hall = changes.changed.find((c) => c.name === 'staging-colossus-1-compute-hall-a');
+    // The hall's own configuration is identical: only what it reads changes.
+    expect(hall).toMatchObject({ direct: false });
+    expect(hall?.reasons).toContain('reads lab_alpha_hall_a_subnet_id of staging-colossus-1-tenancy, which changes');
+    expect(changes.changed.map((c) => c.name)).toEqual([
+      'staging-colossus-1-compute-hall-a',
+      'staging-colossus-1-tenancy',
+    ]);
+  });
+
   it('default tags: every stack, the bootstrap one by hand', () => {
     const p = plan(variant('tags', [[['environment', 'tags', 'team'], 'gpu-platform']]));
     expect(p.count).toBe(15);
