@@ -155,7 +155,18 @@ function openTrust(stack: StackModel, s: PolicyStatement, context: RuleContext):
       if (type === 'Service') continue; // CLX-IAM-004 checks the confused deputy
       if (type === 'Federated') {
         if (!s.Condition) return `federated principal ${id} without a condition on the token`;
-        const github = githubTrustProblem(id, s.Condition);
+        // A reference to a provider is followed to its URL, so GitHub's issuer is recognised however it is spelled.
+        let issuer = id;
+        if (id.includes('${')) {
+          const found = resolveResource(stack, id, context);
+          if (
+            found?.resource.type !== 'aws_iam_openid_connect_provider' ||
+            typeof found.resource.attrs.url !== 'string'
+          )
+            return `cannot follow federated principal ${id} to an OIDC provider and its URL`;
+          issuer = found.resource.attrs.url.replace(/^https:\/\//, '');
+        }
+        const github = githubTrustProblem(issuer, s.Condition);
         if (github) return github;
         continue;
       }

@@ -89,3 +89,58 @@ describe('GitHub Actions trust (CLX-IAM-003)', () => {
     expect(() => githubTrustPolicy('111111111111', ['repo:o/r:*'])).toThrow('exact subjects');
   });
 });
+
+describe('GitHub Actions trust through a reference to the provider', () => {
+  const withProvider = (condition: unknown, url = 'https://token.actions.githubusercontent.com') =>
+    rowsOf(
+      'CLX-IAM-003',
+      model({
+        aws_iam_openid_connect_provider: { gh: { url, client_id_list: ['sts.amazonaws.com'] } },
+        aws_iam_role: {
+          r: {
+            assume_role_policy: JSON.stringify({
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Federated: '${aws_iam_openid_connect_provider.gh.arn}' },
+                  Action: 'sts:AssumeRoleWithWebIdentity',
+                  Condition: condition,
+                },
+              ],
+            }),
+          },
+        },
+      }),
+    )[0]!;
+
+  it('follows the reference to GitHub’s issuer and holds it to the same rule', () => {
+    expect(withProvider({ StringEquals: AUD }).message).toContain('GitHub token subject not pinned');
+    expect(withProvider({ StringEquals: { ...AUD, ...sub('repo:o/r:pull_request') } }).status).toBe('pass');
+  });
+
+  it('fails a reference it cannot follow to a provider', () => {
+    const [row] = rowsOf(
+      'CLX-IAM-003',
+      model({
+        aws_iam_role: {
+          r: {
+            assume_role_policy: JSON.stringify({
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Federated: '${data.aws_iam_openid_connect_provider.x.arn}' },
+                  Action: 'sts:AssumeRoleWithWebIdentity',
+                  Condition: { StringEquals: AUD },
+                },
+              ],
+            }),
+          },
+        },
+      }),
+    );
+    expect(row).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('cannot follow federated principal'),
+    });
+  });
+});
