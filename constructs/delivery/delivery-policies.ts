@@ -322,8 +322,6 @@ function deployStatements(s: DeliveryScope): Statement[] {
         'iam:UpdateAssumeRolePolicy',
         'iam:PutRolePolicy',
         'iam:DeleteRolePolicy',
-        'iam:AttachRolePolicy',
-        'iam:DetachRolePolicy',
         'iam:PutRolePermissionsBoundary',
         'iam:DeleteRolePermissionsBoundary',
         'iam:TagRole',
@@ -336,6 +334,18 @@ function deployStatements(s: DeliveryScope): Statement[] {
         'iam:UntagPolicy',
       ],
       Resource: [a.roles, a.policies],
+    },
+    {
+      // The stacks attach their own policies and, to the AWS Config role, AWS_ConfigRole: never
+      // another AWS managed policy such as AdministratorAccess (iam:PolicyARN, Service
+      // Authorization Reference, IAM condition keys).
+      Sid: 'AttachStackPolicies',
+      Effect: 'Allow',
+      Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+      Resource: a.roles,
+      Condition: {
+        ArnLike: { 'iam:PolicyARN': [a.policies, 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole'] },
+      },
     },
     {
       // Flow logs and AWS Config act with the roles the stacks give them; nothing else may receive one.
@@ -401,6 +411,7 @@ export function deployBoundary(s: DeliveryScope, identities: ProtectedIdentities
     keep('ReadWithoutResource'),
     keep('WriteWithoutResource'),
     keep('PassServiceRoles'),
+    keep('AttachStackPolicies'),
     {
       Sid: 'Ceiling',
       Effect: 'Allow',

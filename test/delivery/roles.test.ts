@@ -195,3 +195,21 @@ describe('delivery policies', () => {
     expect(deployPolicy(long).length).toBeLessThanOrEqual(10240);
   });
 });
+
+describe('deploy role attachments', () => {
+  it('attaches only the account’s own policies and AWS_ConfigRole, never AdministratorAccess', () => {
+    const attach = statements(deployPolicy(SCOPE)).filter((s) => list(s.Action).includes('iam:AttachRolePolicy'));
+    expect(attach).toEqual([
+      expect.objectContaining({
+        Condition: {
+          ArnLike: {
+            'iam:PolicyARN': [
+              'arn:aws:iam::222222222222:policy/*',
+              'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole',
+            ],
+          },
+        },
+      }),
+    ]);
+  });
+});
