@@ -223,10 +223,10 @@ async function main(): Promise<void> {
         {
           cwd: dir,
           env: terraformEnv(),
+          // Echoed line by line as Terraform writes it: the job log shows the apply, nothing is held.
+          onLine: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`),
         },
       );
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
       if (result.code !== 0) throw new ColossusError(`apply of ${stack} failed`, [`terraform exited ${result.code}`]);
     });
   await program.showHelpAfterError().parseAsync();
