@@ -35,6 +35,22 @@ describe('workflows', () => {
     expect(used.filter((u) => !scripts.includes(u.split(': ')[1]!))).toEqual([]);
   });
 
+  it('have a deploy job for every wave up to the --max-wave they pass, each after the one before', () => {
+    const file = 'deploy-environment.yml';
+    const maxWave = Number(/--max-wave (\d+)/.exec(text(file))?.[1]);
+    const waves = jobs(file).filter(([name]) => /^wave-\d+$/.test(name));
+    expect(waves.map(([name]) => name)).toEqual(Array.from({ length: maxWave }, (_, i) => `wave-${i + 1}`));
+    for (const [name, job] of waves) {
+      const n = Number(name.slice('wave-'.length));
+      const needs = [(job as Job & { needs?: string | string[] }).needs ?? []].flat();
+      expect([name, [...needs].sort()]).toEqual([
+        name,
+        ['changes', ...Array.from({ length: n - 1 }, (_, i) => `wave-${i + 1}`)].sort(),
+      ]);
+      expect(JSON.stringify(job)).toContain(`needs.changes.outputs.${name}`);
+    }
+  });
+
   it('call only pipeline subcommands tools/pipeline.ts defines', () => {
     const used = files.flatMap((f) => [...text(f).matchAll(/pipeline -- ([a-z-]+)/g)].map((m) => m[1]!));
     expect(new Set(used)).toEqual(
