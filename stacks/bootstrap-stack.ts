@@ -16,6 +16,7 @@ import { GithubOidcProvider } from '../constructs/delivery/github-oidc-provider'
 import { githubOidcProviderArn } from '../constructs/delivery/github-oidc';
 import { PlanRole } from '../constructs/delivery/plan-role';
 import { DeployRole } from '../constructs/delivery/deploy-role';
+import { roleBoundaries } from '../constructs/delivery/delivery-policies';
 
 export interface BootstrapStackProps {
   readonly config: ColossusConfig;
@@ -122,6 +123,7 @@ export class BootstrapStack extends SelfContainedStack {
         repository: env.delivery.repository,
         githubEnvironment: env.delivery.githubEnvironment ?? env.name,
         scope,
+        roleBoundaries: roleBoundaries(env.accountId, names.deployBoundary, env.name),
         protectedArns: [
           iam('role', names.planRole),
           iam('role', names.deployRole),

@@ -22,6 +22,25 @@ export interface DeliveryScope {
   readonly keyPrefix: string;
 }
 
+/**
+ * The boundaries a role the deploy role creates or changes may carry: the deploy role's own, and
+ * the stacks' boundary policies, all named `<environment>-...-boundary` (the tenant roles' and the
+ * flow-log roles'). Exact ARNs and an ArnLike pattern, since the stacks' policies are created
+ * with the roles. Literal ARNs rather than references: the boundary cannot refer to itself.
+ */
+export interface RoleBoundaries {
+  readonly own: string;
+  readonly stacks: string;
+}
+
+/** The boundaries of `RoleBoundaries` for an account, the deploy boundary's name and the environment. */
+export function roleBoundaries(accountId: string, ownName: string, environment: string): RoleBoundaries {
+  return {
+    own: `arn:aws:iam::${accountId}:policy/${ownName}`,
+    stacks: `arn:aws:iam::${accountId}:policy/${environment}-*-boundary`,
+  };
+}
+
 export interface ProtectedIdentities {
   /**
    * Exact ARNs of the delivery roles and policies and of the OIDC provider: no pipeline job may
@@ -192,8 +211,12 @@ export function planPolicy(s: DeliveryScope): string {
 }
 
 /** What applying the stacks takes: the reads, state writes and locks, and each managed type's writes. */
-function deployStatements(s: DeliveryScope): Statement[] {
+function deployStatements(s: DeliveryScope, b: RoleBoundaries): Statement[] {
   const a = arns(s);
+  // IAM checks the boundary a role gets or has against this key on each action that creates a
+  // role or changes its permissions (Service Authorization Reference, IAM, iam:PermissionsBoundary;
+  // the catalogue is BOUNDARY_CONDITIONED_ACTIONS): a role made here is never freer than these.
+  const bounded = { 'iam:PermissionsBoundary': [b.own, b.stacks] };
   return [
     { Sid: 'StateList', Effect: 'Allow', Action: 's3:ListBucket', Resource: s.stateBucketArn },
     {
@@ -315,15 +338,10 @@ function deployStatements(s: DeliveryScope): Statement[] {
       Sid: 'WriteRolesAndPolicies',
       Effect: 'Allow',
       Action: [
-        'iam:CreateRole',
         'iam:DeleteRole',
         'iam:UpdateRole',
         'iam:UpdateRoleDescription',
         'iam:UpdateAssumeRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:PutRolePermissionsBoundary',
-        'iam:DeleteRolePermissionsBoundary',
         'iam:TagRole',
         'iam:UntagRole',
         'iam:CreatePolicy',
@@ -336,6 +354,16 @@ function deployStatements(s: DeliveryScope): Statement[] {
       Resource: [a.roles, a.policies],
     },
     {
+      // Creating a role or changing its permissions only with one of the allowed boundaries on it;
+      // removing a boundary (iam:DeleteRolePermissionsBoundary) is never granted, and denied by
+      // the deploy boundary.
+      Sid: 'ChangeBoundedRoles',
+      Effect: 'Allow',
+      Action: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary'],
+      Resource: a.roles,
+      Condition: { ArnLike: bounded },
+    },
+    {
       // The stacks attach their own policies and, to the AWS Config role, AWS_ConfigRole: never
       // another AWS managed policy such as AdministratorAccess (iam:PolicyARN, Service
       // Authorization Reference, IAM condition keys).
@@ -344,7 +372,10 @@ function deployStatements(s: DeliveryScope): Statement[] {
       Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
       Resource: a.roles,
       Condition: {
-        ArnLike: { 'iam:PolicyARN': [a.policies, 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole'] },
+        ArnLike: {
+          'iam:PolicyARN': [a.policies, 'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole'],
+          ...bounded,
+        },
       },
     },
     {
@@ -387,8 +418,8 @@ function deployStatements(s: DeliveryScope): Statement[] {
   ];
 }
 
-export function deployPolicy(s: DeliveryScope): string {
-  return document(deployStatements(s));
+export function deployPolicy(s: DeliveryScope, b: RoleBoundaries): string {
+  return document(deployStatements(s, b));
 }
 
 /**
@@ -400,9 +431,9 @@ export function deployPolicy(s: DeliveryScope): string {
  * the account's ARNs rather than repeating the policy action by action; it grants nothing by
  * itself (a boundary only limits), and it never reaches objects or keys beyond the state's.
  */
-export function deployBoundary(s: DeliveryScope, identities: ProtectedIdentities): string {
+export function deployBoundary(s: DeliveryScope, b: RoleBoundaries, identities: ProtectedIdentities): string {
   const a = arns(s);
-  const statements = deployStatements(s);
+  const statements = deployStatements(s, b);
   const keep = (sid: string) => statements.find((x) => x.Sid === sid)!;
   return document([
     keep('StateList'),
@@ -412,6 +443,7 @@ export function deployBoundary(s: DeliveryScope, identities: ProtectedIdentities
     keep('WriteWithoutResource'),
     keep('PassServiceRoles'),
     keep('AttachStackPolicies'),
+    keep('ChangeBoundedRoles'),
     {
       Sid: 'Ceiling',
       Effect: 'Allow',
@@ -482,6 +514,13 @@ export function deployBoundary(s: DeliveryScope, identities: ProtectedIdentities
       ],
     },
     { Sid: 'DenyDeliveryIdentities', Effect: 'Deny', Action: 'iam:*', Resource: [...identities.arns] },
+    // Whatever a later policy grants, no boundary comes off a role or user.
+    {
+      Sid: 'DenyBoundaryRemoval',
+      Effect: 'Deny',
+      Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
+      Resource: '*',
+    },
     {
       Sid: 'DenyStateBucketLoss',
       Effect: 'Deny',

@@ -4,7 +4,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { suppress } from '../../policy/suppressions';
-import { deployBoundary, deployPolicy, type DeliveryScope } from './delivery-policies';
+import { deployBoundary, deployPolicy, type DeliveryScope, type RoleBoundaries } from './delivery-policies';
 import { githubSubject, githubTrustPolicy } from './github-oidc';
 
 export interface DeployRoleProps {
@@ -14,6 +14,8 @@ export interface DeployRoleProps {
   /** The GitHub environment whose jobs may deploy; its protection rules (reviewers) gate them. */
   readonly githubEnvironment: string;
   readonly scope: DeliveryScope;
+  /** The boundaries a role the deploy role creates or changes must carry. */
+  readonly roleBoundaries: RoleBoundaries;
   /** Exact ARNs the role may never change: the delivery roles, policies and provider. */
   readonly protectedArns: readonly string[];
   readonly provider?: ITerraformDependable;
@@ -35,7 +37,7 @@ export class DeployRole extends Construct {
       name: props.boundaryName,
       description:
         'Permission boundary of the deploy role: the stacks only; never the delivery identities or the state',
-      policy: deployBoundary(props.scope, { arns: props.protectedArns }),
+      policy: deployBoundary(props.scope, props.roleBoundaries, { arns: props.protectedArns }),
     });
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
@@ -47,7 +49,11 @@ export class DeployRole extends Construct {
       maxSessionDuration: 3600,
       ...(props.provider ? { dependsOn: [props.provider] } : {}),
     });
-    new IamRolePolicy(this, 'apply', { role: this.role.name, name: 'apply-stacks', policy: deployPolicy(props.scope) });
+    new IamRolePolicy(this, 'apply', {
+      role: this.role.name,
+      name: 'apply-stacks',
+      policy: deployPolicy(props.scope, props.roleBoundaries),
+    });
     suppress(this, 'CLX-IAM-010', {
       reason:
         'applying the stacks takes iam:CreatePolicyVersion (updating the tenant boundary policies) and ec2:RunInstances (EC2 Auto Scaling checks the caller may launch the launch template); iam:PassRole is limited to the flow-log and AWS Config services, the role holds no sts:AssumeRole, and its boundary denies changes to the delivery identities',

@@ -94,3 +94,34 @@ export const ACTIONS_WITHOUT_RESOURCE_TYPES: readonly string[] = [
   'config:PutDeliveryChannel',
   'config:DeleteDeliveryChannel',
 ];
+
+/**
+ * Actions that create a role or user or change the permissions it holds, and that IAM can tie to
+ * the boundary the principal gets or has: each lists the `iam:PermissionsBoundary` condition key
+ * (Service Authorization Reference, "Actions, resources, and condition keys for AWS Identity and
+ * Access Management (IAM)",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html;
+ * IAM User Guide, "Permissions boundaries for IAM entities", delegating responsibility with a
+ * boundary). A principal that may take one of them without that condition can make a principal
+ * freer than itself.
+ */
+export const BOUNDARY_CONDITIONED_ACTIONS: readonly string[] = [
+  'iam:CreateRole',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:CreateUser',
+  'iam:PutUserPolicy',
+  'iam:DeleteUserPolicy',
+  'iam:AttachUserPolicy',
+  'iam:DetachUserPolicy',
+  'iam:PutUserPermissionsBoundary',
+];
+
+/** Removing a boundary frees the principal whatever the condition says: never allowed. */
+export const BOUNDARY_REMOVING_ACTIONS: readonly string[] = [
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteUserPermissionsBoundary',
+];

@@ -4,7 +4,9 @@ import { Testing } from 'cdktf';
 import { parseDocument } from 'yaml';
 import { parseConfig } from '../../config/load';
 import { actionMatches } from '../../policy/policy-documents';
-import { deployBoundary, deployPolicy, planPolicy } from '../../constructs/delivery/delivery-policies';
+import { boundaryEscalations, documentBoundaryEscalations } from '../../policy/boundary-escalation';
+import { tenantAccountNames } from '../../config/account-names';
+import { deployBoundary, deployPolicy, planPolicy, roleBoundaries } from '../../constructs/delivery/delivery-policies';
 import { BootstrapStack } from '../../stacks/bootstrap-stack';
 import { resourcesOf, synthStack, type SynthJson } from '../helpers/synth';
 
@@ -13,11 +15,11 @@ import { resourcesOf, synthStack, type SynthJson } from '../helpers/synth';
 interface Statement {
   Sid?: string;
   Effect: string;
-  Action: string | string[];
+  Action?: string | string[];
   Resource: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 }
-const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const statements = (doc: string): Statement[] => (JSON.parse(doc) as { Statement: Statement[] }).Statement;
 
 function staging(edits: [readonly (string | number)[], unknown][] = []) {
@@ -46,6 +48,7 @@ const SCOPE = {
   stateKeyArn: 'arn:aws:kms:us-east-1:222222222222:key/00000000-0000-0000-0000-000000000000',
   keyPrefix: 'colossus-infra/staging',
 };
+const BOUNDS = roleBoundaries(SCOPE.accountId, 'staging-github-deploy-boundary', 'staging');
 
 describe('delivery roles in the bootstrap stack', () => {
   const json = bootstrap();
@@ -139,9 +142,9 @@ describe('delivery policies', () => {
   });
 
   it('keeps every deploy action under the boundary, so the boundary takes nothing the apply needs', () => {
-    const boundary = statements(deployBoundary(SCOPE, { arns: PROTECTED })).filter((s) => s.Effect === 'Allow');
+    const boundary = statements(deployBoundary(SCOPE, BOUNDS, { arns: PROTECTED })).filter((s) => s.Effect === 'Allow');
     const missing: string[] = [];
-    for (const s of statements(deployPolicy(SCOPE))) {
+    for (const s of statements(deployPolicy(SCOPE, BOUNDS))) {
       for (const action of list(s.Action)) {
         const concrete = action.replace(/\*/g, 'Anything');
         for (const resource of list(s.Resource)) {
@@ -159,7 +162,7 @@ describe('delivery policies', () => {
   });
 
   it('denies the deploy role its own identities and the loss of the state', () => {
-    const denies = statements(deployBoundary(SCOPE, { arns: PROTECTED })).filter((s) => s.Effect === 'Deny');
+    const denies = statements(deployBoundary(SCOPE, BOUNDS, { arns: PROTECTED })).filter((s) => s.Effect === 'Deny');
     expect(denies).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Action: 'iam:*', Resource: PROTECTED }),
@@ -176,7 +179,7 @@ describe('delivery policies', () => {
   });
 
   it('lets the deploy role pass roles only to flow logs and AWS Config', () => {
-    const pass = statements(deployPolicy(SCOPE)).filter((s) => list(s.Action).includes('iam:PassRole'));
+    const pass = statements(deployPolicy(SCOPE, BOUNDS)).filter((s) => list(s.Action).includes('iam:PassRole'));
     expect(pass).toEqual([
       expect.objectContaining({
         Condition: { StringEquals: { 'iam:PassedToService': ['vpc-flow-logs.amazonaws.com', 'config.amazonaws.com'] } },
@@ -190,15 +193,17 @@ describe('delivery policies', () => {
     const long = { ...SCOPE, region: 'ap-southeast-4', keyPrefix: 'x'.repeat(200) };
     expect(planPolicy(long).length).toBeLessThanOrEqual(6144);
     expect(
-      deployBoundary(long, { arns: Array(5).fill(`arn:aws:iam::222222222222:role/${'x'.repeat(64)}`) }).length,
+      deployBoundary(long, BOUNDS, { arns: Array(5).fill(`arn:aws:iam::222222222222:role/${'x'.repeat(64)}`) }).length,
     ).toBeLessThanOrEqual(6144);
-    expect(deployPolicy(long).length).toBeLessThanOrEqual(10240);
+    expect(deployPolicy(long, BOUNDS).length).toBeLessThanOrEqual(10240);
   });
 });
 
 describe('deploy role attachments', () => {
   it('attaches only the account’s own policies and AWS_ConfigRole, never AdministratorAccess', () => {
-    const attach = statements(deployPolicy(SCOPE)).filter((s) => list(s.Action).includes('iam:AttachRolePolicy'));
+    const attach = statements(deployPolicy(SCOPE, BOUNDS)).filter((s) =>
+      list(s.Action).includes('iam:AttachRolePolicy'),
+    );
     expect(attach).toEqual([
       expect.objectContaining({
         Condition: {
@@ -207,9 +212,195 @@ describe('deploy role attachments', () => {
               'arn:aws:iam::222222222222:policy/*',
               'arn:aws:iam::aws:policy/service-role/AWS_ConfigRole',
             ],
+            'iam:PermissionsBoundary': [
+              'arn:aws:iam::222222222222:policy/staging-github-deploy-boundary',
+              'arn:aws:iam::222222222222:policy/staging-*-boundary',
+            ],
           },
         },
       }),
     ]);
+  });
+});
+
+describe('deploy role escalation guard', () => {
+  const json = bootstrap();
+  const policies = Object.values(resourcesOf(json, 'aws_iam_policy'));
+  const boundaryPolicy = policies.find((p) => p.name === 'staging-github-deploy-boundary')!;
+  const inline = Object.values(resourcesOf(json, 'aws_iam_role_policy')).find((p) => p.name === 'apply-stacks')!;
+  // The deploy role's own boundary, spelled as IAM will see it, from the policy the role names.
+  const own = `arn:aws:iam::222222222222:policy/${boundaryPolicy.name as string}`;
+  const allowed = [own, 'arn:aws:iam::222222222222:policy/staging-*-boundary'];
+  const base = statements(inline.policy as string);
+  const withStatements = (...extra: Statement[]) => [...base, ...extra];
+  const roleArn = 'arn:aws:iam::222222222222:role/*';
+
+  it('passes the synthesized deploy policy and boundary, which name the role’s own boundary', () => {
+    expect(roles(json).find((r) => r.name === 'staging-github-deploy')!.boundary).toContain(
+      Object.keys(resourcesOf(json, 'aws_iam_policy')).find(
+        (k) => resourcesOf(json, 'aws_iam_policy')[k] === boundaryPolicy,
+      ),
+    );
+    expect(documentBoundaryEscalations(inline.policy, allowed)).toEqual([]);
+    expect(documentBoundaryEscalations(boundaryPolicy.policy, allowed)).toEqual([]);
+    for (const p of policies) expect(documentBoundaryEscalations(p.policy, allowed)).toEqual([]);
+  });
+
+  it('grants every role-permission action the apply needs under the condition, so the guard has something to hold', () => {
+    const conditioned = base.filter((s) => JSON.stringify(s.Condition ?? {}).includes('iam:PermissionsBoundary'));
+    const actions = conditioned.flatMap((s) => list(s.Action)).sort();
+    expect(actions).toEqual(
+      [
+        'iam:AttachRolePolicy',
+        'iam:CreateRole',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:PutRolePermissionsBoundary',
+        'iam:PutRolePolicy',
+      ].sort(),
+    );
+  });
+
+  it('denies removing a boundary and any change to the delivery identities, the boundary itself included', () => {
+    const denies = statements(boundaryPolicy.policy as string).filter((s) => s.Effect === 'Deny');
+    expect(denies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
+          Resource: '*',
+        }),
+        expect.objectContaining({ Action: 'iam:*', Resource: expect.arrayContaining([own]) }),
+      ]),
+    );
+  });
+
+  it.each<[string, Statement]>([
+    ['a wildcard action iam:*Role*', { Sid: 'Wild', Effect: 'Allow', Action: 'iam:*Role*', Resource: roleArn }],
+    ['iam:Put*', { Sid: 'Put', Effect: 'Allow', Action: ['iam:Put*'], Resource: roleArn }],
+    ['a different case', { Sid: 'Case', Effect: 'Allow', Action: 'IAM:createrole', Resource: roleArn }],
+    [
+      'a NotAction allow',
+      { Sid: 'Not', Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], Resource: roleArn } as unknown as Statement,
+    ],
+    [
+      'a second statement without the condition',
+      { Sid: 'Again', Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: roleArn },
+    ],
+    [
+      'a different boundary ARN',
+      {
+        Sid: 'Other',
+        Effect: 'Allow',
+        Action: 'iam:CreateRole',
+        Resource: roleArn,
+        Condition: { ArnLike: { 'iam:PermissionsBoundary': 'arn:aws:iam::222222222222:policy/admin' } },
+      },
+    ],
+    [
+      'an allowed boundary beside a foreign one',
+      {
+        Sid: 'Mixed',
+        Effect: 'Allow',
+        Action: 'iam:AttachRolePolicy',
+        Resource: roleArn,
+        Condition: { ArnLike: { 'iam:PermissionsBoundary': [own, 'arn:aws:iam::*:policy/*'] } },
+      },
+    ],
+    [
+      'an IfExists operator, which passes a role created with no boundary',
+      {
+        Sid: 'IfExists',
+        Effect: 'Allow',
+        Action: 'iam:CreateRole',
+        Resource: roleArn,
+        Condition: { ArnLikeIfExists: { 'iam:PermissionsBoundary': own } },
+      },
+    ],
+    [
+      'a set operator',
+      {
+        Sid: 'Set',
+        Effect: 'Allow',
+        Action: 'iam:CreateRole',
+        Resource: roleArn,
+        Condition: { 'ForAnyValue:ArnLike': { 'iam:PermissionsBoundary': own } },
+      },
+    ],
+    [
+      'a condition on another key only',
+      {
+        Sid: 'Key',
+        Effect: 'Allow',
+        Action: 'iam:AttachRolePolicy',
+        Resource: roleArn,
+        Condition: { ArnLike: { 'iam:PolicyARN': 'arn:aws:iam::222222222222:policy/*' } },
+      },
+    ],
+    [
+      'a negated operator',
+      {
+        Sid: 'Negated',
+        Effect: 'Allow',
+        Action: 'iam:CreateRole',
+        Resource: roleArn,
+        Condition: { ArnNotLike: { 'iam:PermissionsBoundary': 'arn:aws:iam::222222222222:policy/other' } },
+      },
+    ],
+    [
+      'removing a boundary, even conditioned',
+      {
+        Sid: 'Remove',
+        Effect: 'Allow',
+        Action: 'iam:DeleteRolePermissionsBoundary',
+        Resource: roleArn,
+        Condition: { ArnLike: { 'iam:PermissionsBoundary': own } },
+      },
+    ],
+    ['a user made freer instead', { Sid: 'User', Effect: 'Allow', Action: 'iam:AttachUserPolicy', Resource: '*' }],
+    ['an effect it does not know', { Sid: 'Effect', Effect: 'allow', Action: 'iam:CreateRole', Resource: roleArn }],
+  ])('catches the escalation spelled as %s', (_name, extra) => {
+    const problems = boundaryEscalations(withStatements(extra), allowed);
+    expect(problems).not.toEqual([]);
+    expect(problems.filter((p) => !p.startsWith(`${extra.Sid}: `))).toEqual([]);
+  });
+
+  it('catches a statement of the real policy stripped of its condition', () => {
+    const stripped = base.map((s) => (s.Sid === 'ChangeBoundedRoles' ? { ...s, Condition: undefined } : s));
+    expect(boundaryEscalations(stripped, allowed)).toEqual([
+      expect.stringContaining('ChangeBoundedRoles: allows iam:CreateRole, iam:PutRolePolicy'),
+    ]);
+  });
+
+  it('fails a document it cannot read', () => {
+    expect(documentBoundaryEscalations('${data.aws_iam_policy_document.x.json}', allowed)).toEqual([
+      'cannot read the policy document',
+    ]);
+  });
+
+  it.each<[string, Statement]>([
+    ['a deny of everything', { Sid: 'Deny', Effect: 'Deny', Action: 'iam:*', Resource: '*' }],
+    ['a read', { Sid: 'Read', Effect: 'Allow', Action: ['iam:GetRole', 'iam:ListRolePolicies'], Resource: roleArn }],
+    [
+      'a grant pinned to an allowed boundary and narrowed further',
+      {
+        Sid: 'Narrow',
+        Effect: 'Allow',
+        Action: 'iam:*RolePolicy',
+        Resource: roleArn,
+        Condition: {
+          ArnEquals: { 'iam:PermissionsBoundary': own },
+          StringEquals: { 'aws:RequestedRegion': 'us-east-1' },
+        },
+      },
+    ],
+  ])('raises no alarm for %s', (_name, extra) => {
+    expect(boundaryEscalations(withStatements(extra), allowed)).toEqual([]);
+  });
+
+  it('allows the boundaries the stacks give their roles', () => {
+    const tenant = `arn:aws:iam::222222222222:policy/${tenantAccountNames('staging', 'lab-a', '222222222222').role}-boundary`;
+    const flowLogs = 'arn:aws:iam::222222222222:policy/staging-colossus-1-lab-a-flow-logs-boundary';
+    for (const arn of [tenant, flowLogs]) expect(actionMatches(allowed[1]!, arn)).toBe(true);
+    expect(actionMatches(allowed[1]!, 'arn:aws:iam::222222222222:policy/prod-lab-a-tenant-boundary')).toBe(false);
   });
 });
