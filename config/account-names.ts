@@ -39,3 +39,23 @@ export function overlongAccountNames(
 export function auditBucketNames(environment: string, accountId: string): { trail: string; accessLogs: string } {
   return { trail: `${environment}-audit-trail-${accountId}`, accessLogs: `${environment}-audit-access-${accountId}` };
 }
+
+/**
+ * The delivery pipeline's IAM names in the bootstrap stack (constructs/delivery/). IAM role
+ * names hold 64 characters and policy names 128 (IAM User Guide, "IAM and AWS STS quotas");
+ * an environment name is at most 32, so these always fit.
+ */
+export function deliveryNames(environment: string): {
+  planRole: string;
+  planPolicy: string;
+  deployRole: string;
+  deployBoundary: string;
+} {
+  const base = `${environment}-github`;
+  return {
+    planRole: `${base}-plan`,
+    planPolicy: `${base}-plan-read`,
+    deployRole: `${base}-deploy`,
+    deployBoundary: `${base}-deploy-boundary`,
+  };
+}

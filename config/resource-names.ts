@@ -2,7 +2,7 @@ import { tenantAccountNames } from './account-names';
 import { NAME_RULES, nameProblems, type NameKind } from './aws-limits';
 import { cduIds } from './cooling';
 import type { ColossusConfig } from './schema';
-import { auditBucketNames } from './account-names';
+import { auditBucketNames, deliveryNames } from './account-names';
 
 /**
  * Every name the stacks give an AWS resource, derived from config in one place so the config
@@ -58,6 +58,17 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
     const path = ['environment', 'backend', 'bucket'];
     names.push({ kind: 's3Bucket', name: env.backend.bucket, path });
     names.push({ kind: 'kmsAlias', name: `alias/${env.backend.bucket}`, path });
+    if (env.delivery) {
+      // The delivery roles and policies of the bootstrap stack (constructs/delivery/).
+      const delivery = deliveryNames(env.name);
+      const at = ['environment', 'name'];
+      names.push(
+        { kind: 'iamRole', name: delivery.planRole, path: at },
+        { kind: 'iamPolicy', name: delivery.planPolicy, path: at },
+        { kind: 'iamRole', name: delivery.deployRole, path: at },
+        { kind: 'iamPolicy', name: delivery.deployBoundary, path: at },
+      );
+    }
   }
   // The audit stack (<env>-audit): the trail's and access logs' buckets, the trail key's alias and
   // the Config recorder's role.

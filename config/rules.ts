@@ -49,6 +49,15 @@ export function checkEnvironmentRules(config: ColossusConfig): Problem[] {
       });
     }
   }
+  // The delivery roles live in the bootstrap stack, which only an S3 backend has; a local
+  // state file is on one machine, so no pipeline job could plan or apply against it anyway.
+  if (env.delivery && env.backend.type !== 's3') {
+    problems.push({
+      path: ['environment', 'delivery'],
+      message:
+        'GitHub delivery needs an S3 backend: its roles are created by the bootstrap stack, and pipeline jobs share state through the bucket; this environment keeps its state locally',
+    });
+  }
   for (const [index, firstIndex] of duplicates(config.clusters, (c) => c.id)) {
     problems.push({
       path: ['clusters', index, 'id'],

@@ -127,6 +127,48 @@ export const EMULATOR_GAPS = [
   'aws-managed-policies',
 ] as const;
 
+/**
+ * The GitHub repository whose Actions workflows plan and deploy the environment, through
+ * GitHub's OIDC tokens and the two roles of the bootstrap stack (constructs/delivery/).
+ * Name rules, so a typo fails here rather than as a role nobody can assume:
+ * - owner: letters, digits and single hyphens, not at either end, at most 39 characters
+ *   (GitHub Docs, "Creating an account on GitHub": username rules);
+ * - repository: ASCII letters, digits, ".", "-" and "_", at most 100 characters, not "." or ".."
+ *   (GitHub Docs, "Creating a new repository"; the REST API refuses longer names);
+ * - GitHub environment: at most 255 characters (GitHub Docs, "Managing environments for
+ *   deployment"); held here to letters, digits, ".", "-" and "_", which the OIDC `sub` claim
+ *   carries verbatim and IAM compares exactly.
+ */
+const githubOwner = '[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}';
+const githubRepository = '(?!\\.\\.?$)[A-Za-z0-9._-]{1,100}';
+export const deliverySchema = z.strictObject({
+  repository: z.string().regex(new RegExp(`^${githubOwner}/${githubRepository}$`), {
+    message:
+      'must be <owner>/<repository> as GitHub spells it: an owner of letters, digits and single inner hyphens (at most 39), a name of letters, digits, ".", "-" and "_" (at most 100)',
+  }),
+  githubEnvironment: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, {
+      message: 'must be a GitHub environment name of letters, digits, ".", "-" and "_" (at most 255 characters)',
+    })
+    .optional()
+    .describe(
+      'The GitHub environment whose jobs may deploy (its required reviewers approve); default: the environment name',
+    ),
+  defaultBranch: z
+    .string()
+    .regex(/^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._/-]{1,255}$/, {
+      message:
+        'must be a branch name of letters, digits, ".", "-", "_" and "/", with no ".." and no leading or trailing "/"',
+    })
+    .default('main')
+    .describe('The branch the scheduled drift check runs on (the plan role trusts it)'),
+  createOidcProvider: z
+    .boolean()
+    .default(true)
+    .describe("false when the account already has GitHub's OIDC provider (IAM holds one provider per URL per account)"),
+});
+
 export const environmentSchema = z.strictObject({
   name: slug,
   region: awsRegion,
@@ -169,6 +211,9 @@ export const environmentSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('prevent_destroy on state, keys, log groups and buckets; false only with runsOn: emulator'),
+  delivery: deliverySchema
+    .optional()
+    .describe('GitHub Actions delivery: the repository whose workflows may plan and deploy (S3 backend only)'),
 });
 
 export const hallSchema = z.strictObject({

@@ -92,9 +92,22 @@ export function hallMonitoringContents(config: ColossusConfig): StackContents {
 export function stackContents(config: ColossusConfig, plan: StackPlan): StackContents {
   const g = gaps(config);
   switch (plan.layer) {
-    case 'bootstrap':
-      // State key and alias, and the state bucket.
-      return addContents(KEY, secureBucket(g.bucketPolicy));
+    case 'bootstrap': {
+      // State key and alias, and the state bucket; with delivery, the GitHub OIDC provider (unless
+      // the account has it), the plan role, its read policy and attachment, the deploy role, its
+      // boundary and inline policy.
+      const delivery = config.environment.delivery;
+      const pipeline = delivery
+        ? of({
+            aws_iam_openid_connect_provider: delivery.createOidcProvider ? 1 : 0,
+            aws_iam_role: 2,
+            aws_iam_policy: 2,
+            aws_iam_role_policy_attachment: 1,
+            aws_iam_role_policy: 1,
+          })
+        : of({});
+      return addContents(KEY, secureBucket(g.bucketPolicy), pipeline);
+    }
     case 'audit': {
       // The trail's key and alias, its log bucket and access-log bucket (each with a policy
       // CloudTrail and S3 logging need), bucket logging and the trail; the Config role (with the

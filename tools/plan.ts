@@ -21,6 +21,8 @@ import { PROJECT_ROOT, mapWarmFirst, parseJobs, run, terraformBinary, terraformE
 
 interface Options {
   target: string;
+  /** false with --no-lock: a read-only role cannot write the lock object. */
+  lock: boolean;
   out?: string;
   synthesized?: string;
   jobs: string;
@@ -143,6 +145,7 @@ async function planStack(
   offline: boolean,
   validate: boolean,
   initCache?: { readonly root: string; readonly version: string },
+  lock = true,
 ): Promise<StackOutcome> {
   const started = Date.now();
   const tf = terraformBinary();
@@ -187,7 +190,7 @@ async function planStack(
     '-input=false',
     '-no-color',
     '-out=plan.bin',
-    ...(offline ? ['-lock=false', '-refresh=false'] : ['-lock-timeout=5m']),
+    ...(offline ? ['-lock=false', '-refresh=false'] : lock ? ['-lock-timeout=5m'] : ['-lock=false']),
   ];
   let summary: string | undefined;
   const plan = await step('plan', planArgs, {
@@ -222,6 +225,7 @@ async function main(): Promise<void> {
     )
     .option('-j, --jobs <n>', 'stacks planned at once', '2')
     .option('--validate', 'also terraform validate each stack, after init and before plan')
+    .option('--no-lock', 'plan without taking the state lock (-lock=false): what a read-only plan role needs')
     .parse();
   const [environment = 'dev', ...wanted] = program.args;
   const opts = program.opts<Options>();
@@ -262,10 +266,19 @@ async function main(): Promise<void> {
 
   let done = 0;
   const outcomes = await mapWarmFirst(stacks, jobs, async (stack) => {
-    const outcome = await planStack(stack, plansDir, logsDir, env, target.kind === 'offline', opts.validate === true, {
-      root: process.env.COLOSSUS_INIT_CACHE ?? join(PROJECT_ROOT, '.cache', 'terraform', 'init'),
-      version: setup.version,
-    });
+    const outcome = await planStack(
+      stack,
+      plansDir,
+      logsDir,
+      env,
+      target.kind === 'offline',
+      opts.validate === true,
+      {
+        root: process.env.COLOSSUS_INIT_CACHE ?? join(PROJECT_ROOT, '.cache', 'terraform', 'init'),
+        version: setup.version,
+      },
+      opts.lock,
+    );
     done += 1;
     const what = outcome.ok ? (outcome.summary ?? 'planned') : 'FAILED';
     console.log(

@@ -64,4 +64,64 @@ export const ACTIONS_WITHOUT_RESOURCE_TYPES: readonly string[] = [
   's3:ListAllMyBuckets',
   'kms:ListAliases',
   'kms:ListKeys',
+  // The delivery roles (constructs/delivery/delivery-policies.ts):
+  // - "Amazon EC2 ec2:Describe* API actions do not support resource-level permissions ... the
+  //   Resource element requires *" (Amazon EC2 User Guide, "Example policies to control access
+  //   to the Amazon EC2 API", read-only access); the EBS encryption-by-default settings are
+  //   account-wide and list no resource type (Service Authorization Reference, Amazon EC2).
+  'ec2:Describe*',
+  'ec2:GetEbsEncryptionByDefault',
+  'ec2:GetEbsDefaultKmsKeyId',
+  'ec2:EnableEbsEncryptionByDefault',
+  'ec2:DisableEbsEncryptionByDefault',
+  // - Amazon EC2 Auto Scaling Describe* actions list no resource type (Service Authorization
+  //   Reference, Amazon EC2 Auto Scaling; EC2 Auto Scaling User Guide, "How Amazon EC2 Auto
+  //   Scaling works with IAM": describe actions do not support resource-level permissions).
+  'autoscaling:Describe*',
+  // - kms:CreateKey makes a key that has no ARN yet (Service Authorization Reference, AWS KMS).
+  'kms:CreateKey',
+  // - CloudTrail's DescribeTrails lists trails; AWS Config's recorder and delivery channel are
+  //   one per region and list no resource type (Service Authorization Reference, AWS
+  //   CloudTrail and AWS Config).
+  'cloudtrail:DescribeTrails',
+  'config:DescribeConfigurationRecorders',
+  'config:DescribeConfigurationRecorderStatus',
+  'config:DescribeDeliveryChannels',
+  'config:PutConfigurationRecorder',
+  'config:DeleteConfigurationRecorder',
+  'config:StartConfigurationRecorder',
+  'config:StopConfigurationRecorder',
+  'config:PutDeliveryChannel',
+  'config:DeleteDeliveryChannel',
+];
+
+/**
+ * Actions that create a role or user or change the permissions it holds, and that IAM can tie to
+ * the boundary the principal gets or has: each lists the `iam:PermissionsBoundary` condition key
+ * (Service Authorization Reference, "Actions, resources, and condition keys for AWS Identity and
+ * Access Management (IAM)",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html;
+ * IAM User Guide, "Permissions boundaries for IAM entities", delegating responsibility with a
+ * boundary). A principal that may take one of them without that condition can make a principal
+ * freer than itself.
+ */
+export const BOUNDARY_CONDITIONED_ACTIONS: readonly string[] = [
+  'iam:CreateRole',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:CreateUser',
+  'iam:PutUserPolicy',
+  'iam:DeleteUserPolicy',
+  'iam:AttachUserPolicy',
+  'iam:DetachUserPolicy',
+  'iam:PutUserPermissionsBoundary',
+];
+
+/** Removing a boundary frees the principal whatever the condition says: never allowed. */
+export const BOUNDARY_REMOVING_ACTIONS: readonly string[] = [
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteUserPermissionsBoundary',
 ];

@@ -131,6 +131,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     'a Capacity Reservation group: names the reservations an SU may launch into; no network interface of its own',
   ),
   inert('aws_kms_alias', 'a name for a key; grants nothing (the key policy decides)'),
+  inert(
+    'aws_iam_openid_connect_provider',
+    "lets STS accept GitHub Actions tokens; what a token may do is decided by the trust policies of the roles, which are modeled (the delivery roles' admit no tenant principal)",
+  ),
   inert('aws_s3_bucket_versioning', 'keeps object versions; grants nothing'),
   inert(
     'aws_s3_bucket_server_side_encryption_configuration',

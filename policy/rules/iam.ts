@@ -100,6 +100,44 @@ function narrowingCondition(condition: unknown): boolean {
   );
 }
 
+/**
+ * GitHub Actions tokens (issuer token.actions.githubusercontent.com): any repository on GitHub
+ * can get one, so a trust must pin the audience to STS and the subject to exact runs of named
+ * repositories: StringEquals on `:aud` = sts.amazonaws.com and on `:sub`, every value exact
+ * (no * or ?) and of a `repo:<owner>/<repo>:` form (GitHub Docs, "OpenID Connect reference",
+ * subject claims; "Configuring OpenID Connect in Amazon Web Services"). A StringLike or
+ * ForAnyValue operator on either claim widens it and fails.
+ */
+const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
+
+function githubTrustProblem(provider: string, condition: unknown): string | undefined {
+  if (!provider.endsWith(`:oidc-provider/${GITHUB_ISSUER}`) && provider !== GITHUB_ISSUER) return undefined;
+  const operators = (condition ?? {}) as Record<string, Record<string, unknown>>;
+  const claim = (name: 'aud' | 'sub') => `${GITHUB_ISSUER}:${name}`;
+  for (const [operator, keys] of Object.entries(operators)) {
+    if (operator === 'StringEquals') continue;
+    const widened = Object.keys(keys ?? {}).filter((k) => k === claim('aud') || k === claim('sub'));
+    if (widened.length > 0)
+      return `GitHub token claim ${widened.join(', ')} tested with ${operator}; only StringEquals pins it`;
+  }
+  const equals = operators.StringEquals ?? {};
+  const aud = asList(equals[claim('aud')]);
+  if (aud.length !== 1 || aud[0] !== 'sts.amazonaws.com') {
+    return `GitHub token audience not pinned: StringEquals ${claim('aud')} must be exactly sts.amazonaws.com`;
+  }
+  const sub = asList(equals[claim('sub')]).map(String);
+  if (sub.length === 0)
+    return `GitHub token subject not pinned: no StringEquals on ${claim('sub')}, so any repository's runs may assume the role`;
+  const loose = sub.filter(
+    (v) =>
+      /[*?]|\$\{/.test(v) ||
+      !/^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(pull_request|ref:refs\/[^*?]+|environment:[^*?]+)$/.test(v),
+  );
+  if (loose.length > 0)
+    return `GitHub token subject ${loose.join(', ')} is not one exact repo:<owner>/<repo>:<pull_request|ref:…|environment:…>`;
+  return undefined;
+}
+
 const NAMED_PRINCIPAL = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/;
 const ACCOUNT_ROOT = /^(arn:aws[a-z-]*:iam::\d{12}:root|\d{12})$/;
 
@@ -117,6 +155,19 @@ function openTrust(stack: StackModel, s: PolicyStatement, context: RuleContext):
       if (type === 'Service') continue; // CLX-IAM-004 checks the confused deputy
       if (type === 'Federated') {
         if (!s.Condition) return `federated principal ${id} without a condition on the token`;
+        // A reference to a provider is followed to its URL, so GitHub's issuer is recognised however it is spelled.
+        let issuer = id;
+        if (id.includes('${')) {
+          const found = resolveResource(stack, id, context);
+          if (
+            found?.resource.type !== 'aws_iam_openid_connect_provider' ||
+            typeof found.resource.attrs.url !== 'string'
+          )
+            return `cannot follow federated principal ${id} to an OIDC provider and its URL`;
+          issuer = found.resource.attrs.url.replace(/^https:\/\//, '');
+        }
+        const github = githubTrustProblem(issuer, s.Condition);
+        if (github) return github;
         continue;
       }
       if (type !== 'AWS') return `principal type ${type} is not understood`;

@@ -118,6 +118,31 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
     expect(env.stacks.has(`${name}-audit`)).toBe(true);
   });
 
+  it('gives GitHub Actions one OIDC provider and a plan and a deploy role, trusted for the configured repository only', () => {
+    // Every environment with remote state (a bootstrap stack) is delivered by the pipeline
+    // (README, "Delivery"); one with local state has no bootstrap and no delivery.
+    const boot = env.stacks.get(`${name}-bootstrap`);
+    const delivery = env.config.environment.delivery;
+    expect(delivery !== undefined).toBe(boot !== undefined);
+    if (!boot || !delivery) return;
+    const providers = Object.values(resourcesOf(boot, 'aws_iam_openid_connect_provider'));
+    expect(providers.map((p) => p.url)).toEqual(['https://token.actions.githubusercontent.com']);
+    const subs = Object.fromEntries(
+      Object.values(resourcesOf(boot, 'aws_iam_role')).map((r) => [
+        r.name,
+        JSON.parse(r.assume_role_policy as string).Statement.map(
+          (s: { Condition: { StringEquals: Record<string, unknown> } }) =>
+            s.Condition.StringEquals['token.actions.githubusercontent.com:sub'],
+        ),
+      ]),
+    );
+    const repo = `repo:${delivery.repository}`;
+    expect(subs).toEqual({
+      [`${name}-github-plan`]: [[`${repo}:pull_request`, `${repo}:ref:refs/heads/${delivery.defaultBranch}`]],
+      [`${name}-github-deploy`]: [[`${repo}:environment:${name}`]],
+    });
+  });
+
   it('audits the environment: one multi-region trail recording every tenant data bucket, and AWS Config', () => {
     const audit = env.stacks.get(`${name}-audit`)!;
     const trails = Object.values(resourcesOf(audit, 'aws_cloudtrail')) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized JSON

@@ -96,12 +96,16 @@ function changedExport(change: ResourceChange, attribute: string): boolean {
   );
 }
 
-export function blastRadius(changeSet: ChangeSet, head: SynthOutput, base?: SynthOutput): BlastEntry[] {
-  const names = [...new Set([...head.stacks.keys(), ...(base?.stacks.keys() ?? [])])];
-  const changeOf = new Map<string, ResourceChange>();
-  for (const s of changeSet.stacks) for (const c of s.changes) changeOf.set(`${s.name}\u0000${c.address}`, c);
-
-  // Readers: (upstream stack, output) -> resources of other stacks that use it.
+/**
+ * Readers of every output, across stacks: "<upstream stack>\u0000<output>" -> the resources of
+ * other stacks that use it through terraform_remote_state. changeOf marks readers the change
+ * set itself destroys or replaces.
+ */
+export function outputReaders(
+  head: SynthOutput,
+  names: readonly string[],
+  changeOf: ReadonlyMap<string, ResourceChange> = new Map(),
+): Map<string, Reader[]> {
   const readers = new Map<string, Reader[]>();
   for (const [stackName, stack] of head.stacks) {
     const sources = remoteStateStacks(stack, names);
@@ -128,6 +132,16 @@ export function blastRadius(changeSet: ChangeSet, head: SynthOutput, base?: Synt
       }
     }
   }
+  return readers;
+}
+
+export function blastRadius(changeSet: ChangeSet, head: SynthOutput, base?: SynthOutput): BlastEntry[] {
+  const names = [...new Set([...head.stacks.keys(), ...(base?.stacks.keys() ?? [])])];
+  const changeOf = new Map<string, ResourceChange>();
+  for (const s of changeSet.stacks) for (const c of s.changes) changeOf.set(`${s.name}\u0000${c.address}`, c);
+
+  // Readers: (upstream stack, output) -> resources of other stacks that use it.
+  const readers = outputReaders(head, names, changeOf);
 
   const entries: BlastEntry[] = [];
   // A remote state the review cannot tie to a stack hides its readers: a failure, not a pass.
