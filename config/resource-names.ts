@@ -37,11 +37,11 @@ export const CDU_ALARM_SIGNALS = [
 ] as const;
 
 /** The names a VPC flow log builds from its owner's name (constructs/network/flow-log.ts). */
-function flowLogNames(base: string, path: (string | number)[], boundRole: boolean): ResourceName[] {
+function flowLogNames(base: string, path: (string | number)[]): ResourceName[] {
   return [
     { kind: 'logGroup', name: `/colossus/flow-logs/${base}`, path },
     { kind: 'kmsAlias', name: `alias/${base}-flow-logs`, path },
-    ...(boundRole ? [{ kind: 'iamPolicy' as const, name: `${base}-flow-logs-boundary`, path }] : []),
+    { kind: 'iamPolicy', name: `${base}-flow-logs-boundary`, path },
     { kind: 'iamRole', name: `${base}-flow-logs`, path },
   ];
 }
@@ -89,7 +89,7 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
     const prefix = `${env.name}-${cluster.id}`;
     const clusterPath = ['clusters', c, 'id'];
     // Network stack.
-    names.push(...flowLogNames(prefix, clusterPath, false));
+    names.push(...flowLogNames(prefix, clusterPath));
     // Tenancy stack.
     cluster.tenants.forEach((tenant, t) => {
       const path = ['clusters', c, 'tenants', t, 'id'];
@@ -102,7 +102,7 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
         { kind: 'securityGroup', name: `${prefix}-${tenant.id}-efa`, path },
         { kind: 'securityGroup', name: `${prefix}-${tenant.id}-node`, path },
         // The tenant flow-log role (64-character limit) is the longest name a tenant id shapes.
-        ...flowLogNames(`${prefix}-${tenant.id}`, path, true),
+        ...flowLogNames(`${prefix}-${tenant.id}`, path),
       );
     });
     // Compute stacks, per SU: a launch template and an ASG, with a placement group (capacity

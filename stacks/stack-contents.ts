@@ -26,11 +26,12 @@ function gaps(config: ColossusConfig) {
   };
 }
 
-/** A VPC flow log: log group, KMS key and alias, delivery role and its policy, the flow log. */
+/** A VPC flow log: log group, KMS key and alias, delivery role with its boundary and policy, the flow log. */
 const FLOW_LOG = of({
   aws_cloudwatch_log_group: 1,
   aws_kms_key: 1,
   aws_kms_alias: 1,
+  aws_iam_policy: 1,
   aws_iam_role: 1,
   aws_iam_role_policy: 1,
   aws_flow_log: 1,
@@ -159,13 +160,13 @@ export function stackContents(config: ColossusConfig, plan: StackPlan): StackCon
         aws_ec2_transit_gateway_route_table_propagation: t,
         aws_ec2_transit_gateway_route: t * t,
       });
-      // Per tenant: VPC, default SG, route table, S3 endpoint, NACL; a flow log whose role has a
-      // boundary; the tenant role with its boundary and policy; data key and alias; the data
-      // bucket; node and EFA groups with their rules.
+      // Per tenant: VPC, default SG, route table, S3 endpoint, NACL; a flow log; the tenant role
+      // with its boundary and policy; data key and alias; the data bucket; node and EFA groups
+      // with their rules.
       const perTenant = addContents(
         of({ aws_vpc: 1, aws_default_security_group: 1, aws_route_table: 1, aws_vpc_endpoint: 1, aws_network_acl: 1 }),
         FLOW_LOG,
-        of({ aws_iam_policy: 2, aws_iam_role: 1, aws_iam_role_policy: 1 }),
+        of({ aws_iam_policy: 1, aws_iam_role: 1, aws_iam_role_policy: 1 }),
         KEY,
         secureBucket(g.bucketPolicy),
         SECURITY_GROUPS,

@@ -13,8 +13,6 @@ export interface VpcFlowLogProps {
   readonly region: string;
   readonly accountId: string;
   readonly retentionDays: number;
-  /** Caps the delivery role with a permission boundary of the same grants (a tenant's roles need one). */
-  readonly boundRole?: boolean;
 }
 
 /** Flow logs of every packet decision in a VPC, into a KMS-encrypted log group. */
@@ -62,15 +60,16 @@ export class VpcFlowLog extends Construct {
         },
       ],
     };
-    const boundary = props.boundRole
-      ? new IamPolicy(this, 'role-boundary', {
-          name: `${props.name}-flow-logs-boundary`,
-          description: `Permission boundary of the flow log delivery role of ${props.name}`,
-          policy: JSON.stringify(delivery),
-        })
-      : undefined;
+    // Every delivery role is capped by a boundary of the same grants, named <name>-flow-logs-boundary:
+    // a tenant's roles need one, and the pipeline's deploy role creates or changes a role only
+    // with a boundary named <environment>-...-boundary (constructs/delivery/delivery-policies.ts).
+    const boundary = new IamPolicy(this, 'role-boundary', {
+      name: `${props.name}-flow-logs-boundary`,
+      description: `Permission boundary of the flow log delivery role of ${props.name}`,
+      policy: JSON.stringify(delivery),
+    });
     const role = new IamRole(this, 'role', {
-      permissionsBoundary: boundary?.arn,
+      permissionsBoundary: boundary.arn,
       name: `${props.name}-flow-logs`,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',

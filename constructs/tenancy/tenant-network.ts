@@ -128,7 +128,6 @@ export class TenantNetwork extends Construct {
       region: props.region,
       accountId: props.accountId,
       retentionDays: props.flowLogRetentionDays,
-      boundRole: true,
     });
   }
 }

@@ -143,6 +143,34 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
     });
   });
 
+  it('gives every role the pipeline deploys a boundary the deploy role may set (<env>-...-boundary)', () => {
+    if (!env.config.environment.delivery) return;
+    // The deploy role creates or changes a role only with iam:PermissionsBoundary set to
+    // arn:aws:iam::<account>:policy/<env>-*-boundary (constructs/delivery/delivery-policies.ts).
+    // The one exception is AWS Config's recorder role, whose grants are AWS's managed
+    // AWS_ConfigRole: it has no boundary, so it is applied by hand (README, "Delivery").
+    const exempt = new Set([`${name}-audit-config`]);
+    const unbounded: string[] = [];
+    let roles = 0;
+    for (const [stack, json] of env.stacks) {
+      if (stack === `${name}-bootstrap`) continue;
+      const policies = resourcesOf(json, 'aws_iam_policy');
+      for (const [id, role] of Object.entries(resourcesOf(json, 'aws_iam_role'))) {
+        roles += 1;
+        const ref = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(String(role.permissions_boundary ?? ''));
+        const boundary = ref ? policies[ref[1]!] : undefined;
+        const ok =
+          typeof boundary?.name === 'string' &&
+          boundary.name.startsWith(`${name}-`) &&
+          boundary.name.endsWith('-boundary');
+        if (!ok && !exempt.has(String(role.name)))
+          unbounded.push(`${stack}: aws_iam_role.${id} (${String(role.name)})`);
+      }
+    }
+    expect(roles).toBeGreaterThan(exempt.size);
+    expect(unbounded).toEqual([]);
+  });
+
   it('audits the environment: one multi-region trail recording every tenant data bucket, and AWS Config', () => {
     const audit = env.stacks.get(`${name}-audit`)!;
     const trails = Object.values(resourcesOf(audit, 'aws_cloudtrail')) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized JSON
