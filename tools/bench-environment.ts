@@ -61,3 +61,13 @@ export function scaledEnvironment(yamlText: string, name: string): string {
   }
   return stringify(doc);
 }
+
+/**
+ * The scaled synth's time over prod's, run by run, for runs made in alternation: each pair ran
+ * back to back at about the same machine speed. Their median is the linearity figure.
+ */
+export function runRatios(scaled: readonly number[], prod: readonly number[]): number[] {
+  if (scaled.length !== prod.length || prod.length === 0)
+    throw new Error(`runRatios needs as many scaled runs as prod runs (got ${scaled.length} and ${prod.length})`);
+  return scaled.map((seconds, i) => Math.round((seconds / prod[i]!) * 1000) / 1000);
+}

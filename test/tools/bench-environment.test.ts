@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load';
 import { planStacks } from '../../stacks/sharding';
-import { scaledEnvironment } from '../../tools/bench-environment';
+import { runRatios, scaledEnvironment } from '../../tools/bench-environment';
 
 describe('the benchmark scaled environment', () => {
   let dir: string;
@@ -28,5 +28,19 @@ describe('the benchmark scaled environment', () => {
     const layers = (c: typeof prod, layer: string) => planStacks(c).filter((p) => p.layer === layer).length;
     expect(layers(scaled, 'compute')).toBe(2 * layers(prod, 'compute'));
     expect(layers(scaled, 'network')).toBe(layers(prod, 'network'));
+  });
+});
+
+describe('the linearity figure', () => {
+  it('pairs each scaled run with the prod run made just before it', () => {
+    // A machine slowing down over the runs: prod 6, 7, 9 s; the scaled runs just after, at twice each.
+    expect(runRatios([12, 14, 18], [6, 7, 9])).toEqual([2, 2, 2]);
+    // The runs of the bench that first showed the drift (prod 6.1 to 6.9 s while the machine slowed).
+    expect(runRatios([12.2, 13.4, 13.9], [6.1, 6.2, 6.9])).toEqual([2, 2.161, 2.014]);
+  });
+
+  it('refuses runs that do not pair up', () => {
+    expect(() => runRatios([1, 2], [1])).toThrow('runRatios needs as many scaled runs as prod runs (got 2 and 1)');
+    expect(() => runRatios([], [])).toThrow('got 0 and 0');
   });
 });
