@@ -1,3 +1,4 @@
+import { clusterCapacity } from './capacity';
 import { tenantAccountNames } from './account-names';
 import { NAME_RULES, nameProblems, type NameKind } from './aws-limits';
 import { cduIds } from './cooling';
@@ -26,6 +27,11 @@ export const FEED_ALARM_SIGNALS = [
   'battery-charge-critical',
   'breaker-tripped',
 ] as const;
+/** The capacity stack's alarm suffixes (constructs/capacity/*). */
+export const HALL_CAPACITY_ALARMS = ['spare-pool-short', 'reservation-unplaced'] as const;
+export const TENANT_CAPACITY_ALARMS = ['below-contract', 'spare-not-covering', 'slo-fast-burn', 'slo-slow-burn'] as const;
+export const NODE_HEALTH_ALARMS = ['su-gpus-silent', 'gpus-silent', 'gpu-hot'] as const;
+
 export const CDU_ALARM_SIGNALS = [
   'supply-temp-warn',
   'supply-temp-critical',
@@ -149,6 +155,21 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
       }
       if (composites) names.push({ kind: 'alarm', name: `${prefix}-${hall.id}-cooling-redundancy-lost`, path });
     });
+    // Capacity stack (stacks/capacity-stack.ts): per hall with tenant SUs, per tenant, the spare pool.
+    if (cluster.tenants.length === 0) return;
+    const capacity = clusterCapacity(cluster);
+    capacity.halls.forEach((hall, h) => {
+      if (hall.largestSingleLossGpus === 0) return;
+      const path = ['clusters', c, 'halls', h, 'id'];
+      for (const signal of HALL_CAPACITY_ALARMS) names.push({ kind: 'alarm', name: `${prefix}-${hall.hallId}-${signal}`, path });
+    });
+    const owners = cluster.tenants.map((t, i) => ({ id: t.id, path: ['clusters', c, 'tenants', i, 'id'], tenant: true }));
+    if (capacity.halls.some((h) => h.spareUnits > 0)) owners.push({ id: 'unallocated', path: clusterPath, tenant: false });
+    for (const owner of owners) {
+      const signals = owner.tenant ? [...TENANT_CAPACITY_ALARMS, ...NODE_HEALTH_ALARMS] : NODE_HEALTH_ALARMS;
+      for (const signal of signals) names.push({ kind: 'alarm', name: `${prefix}-${owner.id}-${signal}`, path: owner.path });
+      if (owner.tenant) names.push({ kind: 'dashboard', name: `${prefix}-${owner.id}-capacity`, path: owner.path });
+    }
   });
   return names;
 }

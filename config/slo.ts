@@ -58,3 +58,62 @@ export const sloSchema = z
   .describe('Availability objective: the share of minutes per window with running GPUs at or above contractedGpus');
 
 export type SloConfig = z.output<typeof sloSchema>;
+
+/**
+ * Multi-window burn-rate alerting (Google SRE Workbook, "Alerting on SLOs"): a fast window that
+ * pages when the budget burns at 14.4 times the sustainable rate (2% of a 30-day budget in an
+ * hour), a slow one that tickets at 6 times. The workbook's slow window is 6 hours; CloudWatch
+ * evaluates a Metrics Insights alarm on the latest 3 hours only (CloudWatch User Guide, alarm
+ * limits: "Only the latest 3 hours of data can be used for evaluating the alarm's conditions"),
+ * so the slow window here is 3 hours.
+ */
+export const BURN_RATE_WINDOWS = {
+  fast: { minutes: 60, burnRate: 14.4, severity: 'page' },
+  slow: { minutes: 180, burnRate: 6, severity: 'ticket' },
+} as const;
+export type BurnWindow = keyof typeof BURN_RATE_WINDOWS;
+
+/** The longest evaluation range of a Metrics Insights alarm, in minutes (see BURN_RATE_WINDOWS). */
+export const INSIGHTS_ALARM_RANGE_MINUTES = 180;
+
+/** The sustainable burn: the budget spread evenly over a 30-day month (the workbook's reference). */
+const REFERENCE_WINDOW_MINUTES = 30 * 24 * 60;
+
+export interface BurnRateAlarm {
+  readonly window: BurnWindow;
+  /** Minutes evaluated: the alarm's evaluation periods, one minute each. */
+  readonly minutes: number;
+  /** Bad minutes in the window at which the burn rate reaches the window's threshold. */
+  readonly badMinutes: number;
+  readonly burnRate: number;
+  readonly severity: 'page' | 'ticket';
+  /** Share of a 30-day budget the window burns when the alarm fires. */
+  readonly budgetShare: number;
+}
+
+/**
+ * One burn-rate alarm as an M-of-N alarm on the per-minute capacity signal: a minute below
+ * contract is one breaching datapoint, so "burn rate >= r over W minutes" is "at least
+ * ceil(r x (1 - target) x W) bad minutes of the last W". Never fewer than one bad minute, nor
+ * more than W.
+ */
+export function burnRateAlarm(availabilityTarget: number, window: BurnWindow): BurnRateAlarm {
+  const w = BURN_RATE_WINDOWS[window];
+  const exact = w.burnRate * (1 - availabilityTarget) * w.minutes;
+  // Round away float noise first: 6 x 0.001 x 180 is 1.08, but 14.4 x 0.01 x 60 must stay 8.64.
+  // Below about 93% the fast window cannot reach 14.4x at all; it then fires when every minute is bad.
+  const badMinutes = Math.min(w.minutes, Math.max(1, Math.ceil(Number(exact.toFixed(9)))));
+  return {
+    window,
+    minutes: w.minutes,
+    badMinutes,
+    burnRate: w.burnRate,
+    severity: w.severity,
+    budgetShare: badMinutes / errorBudgetMinutes(availabilityTarget, REFERENCE_WINDOW_MINUTES),
+  };
+}
+
+/** Both burn-rate alarms of a target, fast first. */
+export function burnRateAlarms(availabilityTarget: number): BurnRateAlarm[] {
+  return (Object.keys(BURN_RATE_WINDOWS) as BurnWindow[]).map((w) => burnRateAlarm(availabilityTarget, w));
+}

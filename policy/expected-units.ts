@@ -4,6 +4,7 @@ import type { ColossusConfig } from '../config/schema';
 import { planStacks } from '../stacks/sharding';
 import { tenantDataBuckets } from '../stacks/audit-stack';
 import type { ExpectedUnits } from './model';
+import { capacityExpectation } from './capacity-expectations';
 
 /**
  * What config says each stack must hold, so that coverage rules count against the config and
@@ -39,6 +40,9 @@ export function expectedUnits(config: ColossusConfig): Map<string, ExpectedUnits
       }
       case 'tenancy':
         result.set(plan.name, { tenants: plan.cluster.tenants.map((t) => t.id) });
+        break;
+      case 'capacity':
+        result.set(plan.name, { capacity: capacityExpectation(config, plan.cluster) });
         break;
       case 'audit':
         result.set(plan.name, { audit: { tenantBuckets: tenantDataBuckets(config) } });

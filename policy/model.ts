@@ -1,3 +1,5 @@
+import type { CapacityExpectation } from './capacity-expectations';
+
 /**
  * The compliance model: rules are pure functions from one synthesized stack to checks.
  * Everything here is plain data so that rules, reports and tests never touch cdktf.
@@ -17,6 +19,7 @@ export const AREAS = {
   TAG: 'Tagging',
   MON: 'Monitoring coverage',
   AUD: 'Audit trail',
+  CAP: 'Capacity and SLOs',
 } as const;
 export type Area = keyof typeof AREAS;
 
@@ -75,6 +78,8 @@ export interface ExpectedUnits {
   readonly audit?: { readonly tenantBuckets: readonly string[] };
   /** Tenant ids whose boundary this stack must build (tenancy stacks). */
   readonly tenants?: readonly string[];
+  /** The capacity stack: every alarm config says must watch the cluster's capacity (policy/capacity-expectations.ts). */
+  readonly capacity?: CapacityExpectation;
 }
 
 /** What a check looked at: the attribute path and the value it found. */

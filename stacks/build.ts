@@ -7,6 +7,7 @@ import { NetworkStack } from './network-stack';
 import { TenancyStack } from './tenancy-stack';
 import { AlertingStack } from './alerting-stack';
 import { MonitoringStack } from './monitoring-stack';
+import { CapacityStack } from './capacity-stack';
 import { planStacks, stackName, type StackPlan } from './sharding';
 import { tenancyOutputs } from './outputs';
 import { BootstrapStack } from './bootstrap-stack';
@@ -139,6 +140,12 @@ export function buildStacks(
         return new AlertingStack(scope, plan.name, { ...common, cluster: plan.cluster });
       case 'audit':
         return new AuditStack(scope, plan.name, common);
+      case 'capacity':
+        return new CapacityStack(scope, plan.name, {
+          ...common,
+          cluster: plan.cluster,
+          alertingStack: stackName(env, plan.cluster.id, 'alerting'),
+        });
       case 'monitoring':
         return new MonitoringStack(scope, plan.name, {
           ...common,

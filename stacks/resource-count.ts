@@ -34,6 +34,8 @@ function configPath(config: ColossusConfig, plan: StackPlan): (string | number)[
       return ['clusters', c, 'power', 'feeds'];
     case 'monitoring':
       return ['clusters', c, 'cooling', 'cdusPerHall'];
+    case 'capacity':
+      return ['clusters', c, 'tenants'];
   }
 }
 

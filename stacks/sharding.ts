@@ -55,6 +55,7 @@ export type StackPlan =
       /** This part's CDUs: positions in cduIds(cluster.cooling). */
       readonly cdus: UnitRange;
     }
+  | { readonly layer: 'capacity'; readonly name: string; readonly cluster: ClusterConfig }
   | { readonly layer: 'audit'; readonly name: string };
 
 export type Layer = StackPlan['layer'];
@@ -169,6 +170,10 @@ export function planStacks(config: ColossusConfig): StackPlan[] {
         const { name, cdus } = hallParts[part]!;
         plans.push({ layer: 'monitoring', name, cluster, hall, part: part + 1, hallParts, cdus });
       }
+    }
+    // Tenants' capacity as it runs: reads the alerting topics; selects the SUs by tag, not by state.
+    if (cluster.tenants.length > 0) {
+      plans.push({ layer: 'capacity', name: stackName(env, cluster.id, 'capacity'), cluster });
     }
   }
   plans.push({ layer: 'audit', name: auditStackName(env) });

@@ -1,3 +1,4 @@
+import { clusterCapacity } from '../config/capacity';
 import { INSTANCE_TYPES } from '../config/instance-types';
 import type { ClusterConfig, ColossusConfig } from '../config/schema';
 import { efaInterfaces } from '../constructs/compute/efa-interfaces';
@@ -207,6 +208,15 @@ export function stackContents(config: ColossusConfig, plan: StackPlan): StackCon
     case 'monitoring': {
       const cdus = scaleContents(cduContents(config), plan.cdus.count);
       return plan.part === 1 ? addContents(hallMonitoringContents(config), cdus) : cdus;
+    }
+    case 'capacity': {
+      // Per tenant 4 contract and SLO alarms, 3 node-health alarms and a dashboard; per hall
+      // with tenant SUs 2 alarms; the spare pool's 3 node-health alarms (capacity-stack.ts).
+      const capacity = clusterCapacity(plan.cluster);
+      const t = capacity.tenants.length;
+      const halls = capacity.halls.filter((h) => h.largestSingleLossGpus > 0).length;
+      const spare = capacity.halls.some((h) => h.spareUnits > 0) ? 1 : 0;
+      return of({ aws_cloudwatch_metric_alarm: 7 * t + 2 * halls + 3 * spare, aws_cloudwatch_dashboard: t });
     }
   }
 }

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadConfig, parseConfig } from '../../config/load';
-import { DEFAULT_SLO, errorBudgetMinutes, highestTarget } from '../../config/slo';
+import {
+  DEFAULT_SLO,
+  INSIGHTS_ALARM_RANGE_MINUTES,
+  burnRateAlarms,
+  errorBudgetMinutes,
+  highestTarget,
+} from '../../config/slo';
 import { problemsOf } from './config-problems';
 
 const devText = readFileSync(join(__dirname, '..', '..', 'config', 'environments', 'dev.yaml'), 'utf8');
@@ -70,5 +76,56 @@ describe('tenant SLO config', () => {
     expect(errorBudgetMinutes(highest, 28 * 24 * 60)).toBeCloseTo(1, 9);
     expect(() => parseConfig(withSlo({ availabilityTarget: highest }), 'test.yaml')).not.toThrow();
     expect(problemsOf(withSlo({ availabilityTarget: highest + 1e-7 }))).toHaveLength(1);
+  });
+});
+
+describe('burn-rate alarms (multi-window, as M of N one-minute datapoints)', () => {
+  it('fires the fast window at 14.4x over an hour and the slow one at 6x over 3 hours', () => {
+    // 99.9%: 14.4 x 0.001 x 60 = 0.864 -> 1 bad minute of 60; 6 x 0.001 x 180 = 1.08 -> 2 of 180.
+    expect(burnRateAlarms(0.999).map((b) => [b.window, b.badMinutes, b.minutes, b.severity])).toEqual([
+      ['fast', 1, 60, 'page'],
+      ['slow', 2, 180, 'ticket'],
+    ]);
+    // 99%: 14.4 x 0.01 x 60 = 8.64 -> 9; 6 x 0.01 x 180 = 10.8 -> 11.
+    expect(burnRateAlarms(0.99).map((b) => b.badMinutes)).toEqual([9, 11]);
+  });
+
+  it('needs exactly the bad minutes at which the burn rate reaches the threshold, for any target', () => {
+    for (const target of [0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, highestTarget('calendar-month')]) {
+      for (const b of burnRateAlarms(target)) {
+        const burn = (minutes: number) => minutes / ((1 - target) * b.minutes);
+        expect(b.badMinutes).toBeGreaterThanOrEqual(1);
+        expect(b.badMinutes).toBeLessThanOrEqual(b.minutes);
+        if (b.badMinutes > 1) expect(burn(b.badMinutes - 1)).toBeLessThan(b.burnRate);
+        // Unless the window cannot reach the rate at all (target 90%: 60 bad minutes of 60 is 10x).
+        if (b.badMinutes < b.minutes) expect(burn(b.badMinutes)).toBeGreaterThanOrEqual(b.burnRate - 1e-9);
+      }
+    }
+  });
+
+  it('keeps both windows inside the 3 hours a Metrics Insights alarm evaluates', () => {
+    for (const b of burnRateAlarms(0.999)) expect(b.minutes).toBeLessThanOrEqual(INSIGHTS_ALARM_RANGE_MINUTES);
+  });
+});
+
+describe('the GPU temperature limit of node health (cooling.gpuMaxTemperatureC)', () => {
+  function withLimit(value: unknown): string {
+    const doc = parse(devText) as Doc;
+    doc.clusters[0].cooling.gpuMaxTemperatureC = value;
+    return stringify(doc);
+  }
+  const AT = 'clusters[colossus-1].cooling.gpuMaxTemperatureC';
+
+  it('defaults to 85 C and accepts a value from the GPU thermal specification', () => {
+    expect(loadConfig({ environment: 'dev' }).clusters[0]!.cooling.gpuMaxTemperatureC).toBe(85);
+    expect(parseConfig(withLimit(83), 'test.yaml').clusters[0]!.cooling.gpuMaxTemperatureC).toBe(83);
+  });
+
+  it.each([
+    [30, `${AT}: must be at least 40 C: a GPU limit below that would ticket on a healthy idle node`],
+    [120, `${AT}: must be at most 100 C: GPUs throttle and shut down below that, so the ticket would come too late`],
+    ['85C', `${AT}: must be a number: the GPU temperature in degrees Celsius above which a node-health ticket fires`],
+  ])('rejects %j naming the field and the rule', (value, message) => {
+    expect(problemsOf(withLimit(value))).toContain(message);
   });
 });

@@ -56,6 +56,7 @@ describe('TenantContractAlarms', () => {
           gpusPerNode: cluster.fabric.gpusPerNode,
           contractedGpus: tenant.contractedGpus,
           ticketThresholdGpus: capacity.ticketThresholdGpus,
+          availabilityTarget: tenant.slo.availabilityTarget,
           topics: TOPICS,
         });
         return { cluster, tenant, capacity, alarms };
@@ -67,7 +68,7 @@ describe('TenantContractAlarms', () => {
   it('pages below the contract and tickets below allocated minus one SU, in nodes, missing data breaching', () => {
     const { built, json } = alarmsFor('prod');
     const alarms = Object.values(resourcesOf(json, 'aws_cloudwatch_metric_alarm'));
-    expect(alarms).toHaveLength(2 * built.length);
+    expect(alarms).toHaveLength(4 * built.length);
     for (const { cluster, tenant, capacity } of built) {
       const prefix = `prod-${cluster.id}-${tenant.id}`;
       const page = alarms.find((a) => a.alarm_name === `${prefix}-below-contract`)!;

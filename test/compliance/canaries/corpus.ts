@@ -1,6 +1,7 @@
 import type { RuleContext } from '../../../policy/model';
 import type { SynthesizedStackJson } from '../../../policy/stack-model';
 import { goodKey, ref, type Resources } from '../../policy/fixtures';
+import { CAPACITY_BENIGN, CAPACITY_CANARIES } from './capacity';
 
 /**
  * The rule pack's mutation test: deliberately non-compliant resources, each spelled as an
@@ -1002,6 +1003,7 @@ export const CANARIES: readonly Canary[] = [
     resources: {},
     context: expect({ audit: { tenantBuckets: [] } }),
   },
+  ...CAPACITY_CANARIES,
 ];
 
 export const BENIGN: readonly Benign[] = [
@@ -1176,4 +1178,5 @@ export const BENIGN: readonly Benign[] = [
     },
     context: expect({ audit: { tenantBuckets: ['data-bucket'] } }),
   },
+  ...CAPACITY_BENIGN,
 ];
