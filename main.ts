@@ -6,6 +6,7 @@ import { ColossusError } from './config/errors';
 import { loadConfig } from './config/load';
 import { assertContractedCapacity, clusterResilience } from './config/resilience';
 import { writeResilienceReports } from './policy/resilience/report';
+import { writeCapacityReports } from './policy/capacity/report';
 import { parseTarget } from './config/target';
 import { buildStacks } from './stacks/build';
 import { planStacks } from './stacks/sharding';
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
     });
     writeIsolationReports(staging, isolation);
     writeResilienceReports(config, staging);
+    writeCapacityReports(config, staging);
     await written;
     await turn();
 

@@ -60,9 +60,13 @@ export const coolingSchema = z.strictObject({
   maxDeltaTC: z.number().positive().describe('Return minus supply above which it pages: too little flow for the heat'),
   leakSensorsPerCdu: z.number().int().min(1, { message: 'leak detection is mandatory: at least 1 sensor per CDU' }),
   gpuMaxTemperatureC: z
-    .number({ error: 'must be a number: the GPU temperature in degrees Celsius above which a node-health ticket fires' })
+    .number({
+      error: 'must be a number: the GPU temperature in degrees Celsius above which a node-health ticket fires',
+    })
     .min(40, { message: 'must be at least 40 C: a GPU limit below that would ticket on a healthy idle node' })
-    .max(100, { message: 'must be at most 100 C: GPUs throttle and shut down below that, so the ticket would come too late' })
+    .max(100, {
+      message: 'must be at most 100 C: GPUs throttle and shut down below that, so the ticket would come too late',
+    })
     .default(85)
     .describe('GPU temperature above which an SU gets a node-health ticket (from the GPU thermal specification)'),
 });

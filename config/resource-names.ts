@@ -29,7 +29,12 @@ export const FEED_ALARM_SIGNALS = [
 ] as const;
 /** The capacity stack's alarm suffixes (constructs/capacity/*). */
 export const HALL_CAPACITY_ALARMS = ['spare-pool-short', 'reservation-unplaced'] as const;
-export const TENANT_CAPACITY_ALARMS = ['below-contract', 'spare-not-covering', 'slo-fast-burn', 'slo-slow-burn'] as const;
+export const TENANT_CAPACITY_ALARMS = [
+  'below-contract',
+  'spare-not-covering',
+  'slo-fast-burn',
+  'slo-slow-burn',
+] as const;
 export const NODE_HEALTH_ALARMS = ['su-gpus-silent', 'gpus-silent', 'gpu-hot'] as const;
 
 export const CDU_ALARM_SIGNALS = [
@@ -161,13 +166,20 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
     capacity.halls.forEach((hall, h) => {
       if (hall.largestSingleLossGpus === 0) return;
       const path = ['clusters', c, 'halls', h, 'id'];
-      for (const signal of HALL_CAPACITY_ALARMS) names.push({ kind: 'alarm', name: `${prefix}-${hall.hallId}-${signal}`, path });
+      for (const signal of HALL_CAPACITY_ALARMS)
+        names.push({ kind: 'alarm', name: `${prefix}-${hall.hallId}-${signal}`, path });
     });
-    const owners = cluster.tenants.map((t, i) => ({ id: t.id, path: ['clusters', c, 'tenants', i, 'id'], tenant: true }));
-    if (capacity.halls.some((h) => h.spareUnits > 0)) owners.push({ id: 'unallocated', path: clusterPath, tenant: false });
+    const owners = cluster.tenants.map((t, i) => ({
+      id: t.id,
+      path: ['clusters', c, 'tenants', i, 'id'],
+      tenant: true,
+    }));
+    if (capacity.halls.some((h) => h.spareUnits > 0))
+      owners.push({ id: 'unallocated', path: clusterPath, tenant: false });
     for (const owner of owners) {
       const signals = owner.tenant ? [...TENANT_CAPACITY_ALARMS, ...NODE_HEALTH_ALARMS] : NODE_HEALTH_ALARMS;
-      for (const signal of signals) names.push({ kind: 'alarm', name: `${prefix}-${owner.id}-${signal}`, path: owner.path });
+      for (const signal of signals)
+        names.push({ kind: 'alarm', name: `${prefix}-${owner.id}-${signal}`, path: owner.path });
       if (owner.tenant) names.push({ kind: 'dashboard', name: `${prefix}-${owner.id}-capacity`, path: owner.path });
     }
   });

@@ -69,7 +69,10 @@ export class TenantDashboard extends Construct {
     ];
 
     row(3, {
-      widget: { type: 'alarm', properties: { title: `${props.tenant}: capacity, SLO and node health`, alarms: props.alarmArns } },
+      widget: {
+        type: 'alarm',
+        properties: { title: `${props.tenant}: capacity, SLO and node health`, alarms: props.alarmArns },
+      },
       width: WIDTH,
     });
     row(
@@ -120,7 +123,14 @@ export class TenantDashboard extends Construct {
           `Error budget left (minutes; ${(props.availabilityTarget * 100).toString()}% of a 30-day month is ${props.budgetMinutes.toFixed(1)})`,
           [
             query('nodes', props.nodesQuery, 'nodes in service'),
-            [{ expression: `IF(nodes < ${props.contractNodes}, 1, 0)`, id: 'bad', label: 'bad minute', visible: false }],
+            [
+              {
+                expression: `IF(nodes < ${props.contractNodes}, 1, 0)`,
+                id: 'bad',
+                label: 'bad minute',
+                visible: false,
+              },
+            ],
             [{ expression: budgetLeft, id: 'left', label: 'budget left since the range start' }],
           ],
           [{ label: 'budget spent', value: 0, color: '#d62728' }],

@@ -115,7 +115,9 @@ function covered(stack: StackModel, alarms: readonly ReadAlarm[], specs: readonl
       ...(a.missing === 'breaching' ? [] : [`treats missing data as ${String(a.missing)}, not breaching`]),
       ...(a.enabled && a.severities.length > 0 && a.severities.every((s) => s === spec.severity)
         ? []
-        : [`does not send only to the ${spec.severity} topic (actions: ${a.severities.map(String).join(', ') || 'none'})`]),
+        : [
+            `does not send only to the ${spec.severity} topic (actions: ${a.severities.map(String).join(', ') || 'none'})`,
+          ]),
       ...(a.period === 60 ? [] : [`evaluates ${a.period}-second periods, not one minute`]),
       ...(spec.minutes && (a.of !== spec.minutes.of || a.breaching !== spec.minutes.breaching)
         ? [`alarms on ${a.breaching} of ${a.of} minutes, not ${spec.minutes.breaching} of ${spec.minutes.of}`]
@@ -131,7 +133,7 @@ function covered(stack: StackModel, alarms: readonly ReadAlarm[], specs: readonl
         ? `config requires an alarm on ${spec.what} (${spec.comparison} ${spec.threshold}); the stack has none`
         : `the alarm on ${spec.what} ${problems(found[0]!).join('; ')}`;
     return check(
-      { address: good ? good.resource.address : found[0]?.resource.address ?? `${spec.what}`, path: subject.path },
+      { address: good ? good.resource.address : (found[0]?.resource.address ?? `${spec.what}`), path: subject.path },
       attribute,
       found.map((a) => a.name),
       good !== undefined,
@@ -279,7 +281,7 @@ export const capacityRules: Rule[] = [
   ),
   rule(
     'CLX-CAP-015',
-    "Every owner of GPU nodes (each tenant, the spare pool) has node-health alarms: GPUs silent per SU and in total, GPUs too hot",
+    'Every owner of GPU nodes (each tenant, the spare pool) has node-health alarms: GPUs silent per SU and in total, GPUs too hot',
     'A node that stops reporting or overheats is capacity about to be lost; per SU, so the ticket names where.',
     ['SI-4', 'SI-4(5)'],
     (e) =>

@@ -24,7 +24,11 @@ function alarmStacks(environment: string): Map<string, StackJson> {
       stacks.set(
         plan.name,
         synthStack(
-          new CapacityStack(app, plan.name, { config, cluster: plan.cluster, alertingStack: alertingOf(plan.cluster.id) }),
+          new CapacityStack(app, plan.name, {
+            config,
+            cluster: plan.cluster,
+            alertingStack: alertingOf(plan.cluster.id),
+          }),
         ),
       );
     } else if (plan.layer === 'alerting') {

@@ -16,7 +16,11 @@ const config = loadConfig({ environment: 'dev' });
 const plan = planStacks(config).find((p) => p.layer === 'capacity' && p.cluster.id === 'colossus-1');
 if (!plan || plan.layer !== 'capacity') throw new Error('dev colossus-1 has no capacity stack');
 const json = synthStack(
-  new CapacityStack(Testing.app(), plan.name, { config, cluster: plan.cluster, alertingStack: 'dev-colossus-1-alerting' }),
+  new CapacityStack(Testing.app(), plan.name, {
+    config,
+    cluster: plan.cluster,
+    alertingStack: 'dev-colossus-1-alerting',
+  }),
 );
 type Attrs = Record<string, unknown>;
 const ALARMS = resourcesOf(json, 'aws_cloudwatch_metric_alarm') as Record<string, Attrs>;
@@ -35,7 +39,11 @@ function queryOf(a: Attrs): string {
   return String((a.metric_query as Attrs[])[0]!.expression);
 }
 /** Every alarm, one of them changed (or removed when change returns undefined). */
-function withAlarm(suffix: string, change: (a: Attrs) => Attrs | undefined, extra: Record<string, Attrs> = {}): Resources {
+function withAlarm(
+  suffix: string,
+  change: (a: Attrs) => Attrs | undefined,
+  extra: Record<string, Attrs> = {},
+): Resources {
   const name = named(suffix);
   const alarms: Record<string, Attrs> = {};
   for (const [n, a] of Object.entries(ALARMS)) {
@@ -59,7 +67,11 @@ const canary = (rule: string, spelling: string, resources: Resources): Canary =>
 });
 
 export const CAPACITY_CANARIES: readonly Canary[] = [
-  canary('CLX-CAP-010', 'the contract alarm deleted', withAlarm(CONTRACT, () => undefined)),
+  canary(
+    'CLX-CAP-010',
+    'the contract alarm deleted',
+    withAlarm(CONTRACT, () => undefined),
+  ),
   canary(
     'CLX-CAP-010',
     'the threshold one node under the contract',
@@ -121,7 +133,9 @@ export const CAPACITY_CANARIES: readonly Canary[] = [
   canary(
     'CLX-CAP-014',
     'the reservation alarm summing every reservation into one series',
-    withAlarm('-hall-a-reservation-unplaced', (a) => setQuery(a, queryOf(a).replace(' GROUP BY CapacityReservationId', ''))),
+    withAlarm('-hall-a-reservation-unplaced', (a) =>
+      setQuery(a, queryOf(a).replace(' GROUP BY CapacityReservationId', '')),
+    ),
   ),
   canary(
     'CLX-CAP-015',
