@@ -50,7 +50,8 @@ export class CapacityStack extends ColossusStack {
     for (const hall of capacity.halls) {
       if (hall.largestSingleLossGpus === 0) continue;
       this.halls.push(
-        new HallCapacityAlarms(this, `hall-${hall.hallId}`, {
+        // "." and not "-": a segment ending in -<hall> would read as a tenant of that id (policy/rules/iam.ts tenantOf).
+        new HallCapacityAlarms(this, `hall.${hall.hallId}`, {
           namePrefix: `${prefix}-${hall.hallId}`,
           selector: { environment: env.name, cluster: cluster.id, hall: hall.hallId },
           largestSingleLossNodes: nodesBelow(hall.largestSingleLossGpus, gpusPerNode),

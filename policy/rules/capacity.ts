@@ -195,7 +195,7 @@ export const capacityRules: Rule[] = [
     'CLX-CAP-010',
     "Every tenant's contract is watched: a page when its running GPUs fall below contractedGpus",
     'What the clusters sell is contracted GPUs; a shortfall no one is paged for is a breach found by the customer.',
-    ['SI-4', 'CP-2(2)', 'SA-9(2)'],
+    ['SI-4', 'CP-2(2)'],
     (e) =>
       e.tenants.map((t) => ({
         what: `tenant ${t.id}'s nodes in service`,
@@ -227,7 +227,7 @@ export const capacityRules: Rule[] = [
     'CLX-CAP-012',
     "Every tenant's SLO has its burn-rate alarms: the fast window pages, the slow window tickets",
     'The availability objective is only kept if a fast burn of the error budget pages before the month is spent.',
-    ['SI-4', 'SA-9(2)'],
+    ['SI-4', 'CP-2(2)'],
     (e) =>
       e.tenants.flatMap((t) =>
         t.burn.map((b) => ({

@@ -95,7 +95,7 @@ describe('sample changes on staging (synthesized)', () => {
   it('has the deploy waves of the graph: bootstrap by hand, then three', () => {
     const g = stackGraph(readSynthOutput(baseDir), readDeclaredDependencies(baseDir));
     const text = graphText(g);
-    expect(text).toContain('staging: 16 stacks in 4 deploy waves');
+    expect(text).toContain('staging: 18 stacks in 4 deploy waves');
     expect(g.stacks.filter((s) => s.wave === 3).map((s) => s.name)).toEqual([
       'staging-colossus-1-compute-hall-a',
       'staging-colossus-1-compute-hall-b',
@@ -108,14 +108,20 @@ describe('sample changes on staging (synthesized)', () => {
     expect(plan(variant('same', [])).count).toBe(0);
   });
 
-  it("one hall: a spare scalable unit taken out of one hall plans that hall's compute only", () => {
+  it("one hall: a spare scalable unit taken out of one hall plans that hall's compute, and the cluster's capacity alarms", () => {
     const p = plan(variant('hall', [[['clusters', 0, 'halls', 0, 'scalableUnits'], 3]]));
-    expect(p.matrix.include.map((e) => e.stack)).toEqual(['staging-colossus-1-compute-hall-a']);
+    // The spare pool's GPU count is the threshold of its node-health alarm (capacity stack).
+    expect(p.matrix.include.map((e) => e.stack)).toEqual([
+      'staging-colossus-1-capacity',
+      'staging-colossus-1-compute-hall-a',
+    ]);
   });
 
   it("one tenant: its classification reaches the tenancy stack and its hall's compute", () => {
     const p = plan(variant('tenant', [[['clusters', 0, 'tenants', 0, 'dataClassification'], 'restricted']]));
+    // The tenant's capacity alarms carry its classification tag too.
     expect(p.matrix.include.map((e) => e.stack)).toEqual([
+      'staging-colossus-1-capacity',
       'staging-colossus-1-tenancy',
       'staging-colossus-1-compute-hall-a',
     ]);
@@ -138,9 +144,9 @@ describe('sample changes on staging (synthesized)', () => {
 
   it('default tags: every stack, the bootstrap one by hand', () => {
     const p = plan(variant('tags', [[['environment', 'tags', 'team'], 'gpu-platform']]));
-    expect(p.count).toBe(15);
+    expect(p.count).toBe(17);
     expect(p.manual.map((m) => m.stack)).toEqual(['staging-bootstrap']);
-    expect(p.waves.map((w) => w.stacks.length)).toEqual([5, 6, 4]);
+    expect(p.waves.map((w) => w.stacks.length)).toEqual([5, 8, 4]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { RULES } from '../../policy/rules';
+import { CAPACITY_BENIGN, CAPACITY_CANARIES } from '../compliance/canaries/capacity';
 import type { RuleContext } from '../../policy/model';
 import type { SynthesizedStackJson } from '../../policy/stack-model';
 import { goodKey, keyPolicy, model, ref, rowsOf, type Resources } from './fixtures';
@@ -579,6 +580,14 @@ const CASES: Record<string, Case> = {
     bad: { aws_cloudwatch_metric_alarm: { a: alarm('leak', 'LeakDetected', { Cdu: 'c1' }, { namespace: 'AWS/EC2' }) } },
     good: { aws_cloudwatch_metric_alarm: { a: alarm('leak', 'LeakDetected', { Cdu: 'c1' }) } },
   },
+  // The capacity rules: the synthesized dev capacity stack, and its first canary per rule.
+  ...Object.fromEntries(
+    [...new Set(CAPACITY_CANARIES.map((c) => c.rule))].map((rule) => {
+      const bad = CAPACITY_CANARIES.find((c) => c.rule === rule)!;
+      const good = CAPACITY_BENIGN[0]!;
+      return [rule, { bad: bad.resources, good: good.resources, context: bad.context }];
+    }),
+  ),
 };
 
 describe('the rule pack', () => {
@@ -586,7 +595,7 @@ describe('the rule pack', () => {
     expect(RULES.length).toBeGreaterThanOrEqual(30);
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
     for (const rule of RULES) {
-      expect(rule.id).toMatch(/^CLX-(ENC|NET|IMD|IAM|LIF|STO|TAG|MON|AUD)-\d{3}$/);
+      expect(rule.id).toMatch(/^CLX-(ENC|NET|IMD|IAM|LIF|STO|TAG|MON|AUD|CAP)-\d{3}$/);
       expect(rule.rationale.length).toBeGreaterThan(20);
       expect(rule.controls.nist.length).toBeGreaterThan(0);
       for (const id of rule.checkov) expect(id).toMatch(/^CKV2?_AWS_\d+$/);

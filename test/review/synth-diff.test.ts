@@ -74,11 +74,19 @@ describe('add one scalable unit to a tenant (the spare SU of hall-a goes to it)'
     ]);
   });
 
-  test('nothing is destroyed: the reservation is retagged in place', () => {
-    expect(exitStatus(review.changeSet)).toBe(EXIT_OK);
+  test("no capacity is destroyed: the reservation is retagged in place; only the emptied spare pool's health alarms go", () => {
     const reservation = review.domain.reservations.find((r) => r.after?.tenant === tenant.id);
     expect(reservation).toMatchObject({ action: 'update', before: { tenant: 'unallocated' } });
-    expect(markdown).toContain('**Destroys:** none.');
+    // The cluster's only spare SU goes to the tenant, so the spare pool has no nodes left whose
+    // GPU health to watch: its three node-health alarms leave the capacity stack, and the review
+    // says so (exit status 2). Nothing else is deleted or replaced.
+    const destroyed = review.changeSet.stacks.flatMap((s) =>
+      s.changes.filter((c) => c.action === 'delete' || c.action === 'replace').map((c) => [s.name, c.type, c.action]),
+    );
+    expect(destroyed).toEqual(
+      Array.from({ length: 3 }, () => [`dev-${c1.id}-capacity`, 'aws_cloudwatch_metric_alarm', 'delete']),
+    );
+    expect(exitStatus(review.changeSet)).toBe(EXIT_DESTROYS);
   });
 });
 
