@@ -169,3 +169,46 @@ export function clusterCapacity(cluster: ClusterConfig): ClusterCapacity {
     halls: cluster.halls.map((hall) => hallSpareCover(cluster, hall)),
   };
 }
+
+/**
+ * A Metrics Insights query returns at most 500 time series ("Metrics Insights quotas",
+ * CloudWatch User Guide); past that an alarm evaluates PARTIAL_DATA and some contributors go
+ * unseen. The per-SU node-health alarms have one series per SU of an owner (a tenant, or the
+ * cluster's spare pool) and the reservation alarm one per reservation of a hall.
+ */
+export const MAX_INSIGHTS_SERIES = 500;
+
+/** SU counts that would make a capacity alarm drop series, as config problems. */
+export function checkCapacityRules(
+  cluster: ClusterConfig,
+  base: (string | number)[],
+): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const rule = `(rule: a Metrics Insights query returns at most ${MAX_INSIGHTS_SERIES} time series, so the alarm would not see every SU)`;
+  cluster.tenants.forEach((tenant, t) => {
+    const units = allocatedScalableUnits(tenant);
+    if (units > MAX_INSIGHTS_SERIES) {
+      problems.push({
+        path: [...base, 'tenants', t, 'allocations'],
+        message: `tenant ${tenant.id} holds ${units} SUs in ${cluster.id}, and its per-SU node-health alarm has one series per SU ${rule}; split the tenant across clusters`,
+      });
+    }
+  });
+  cluster.halls.forEach((hall, h) => {
+    if (hall.scalableUnits > MAX_INSIGHTS_SERIES) {
+      problems.push({
+        path: [...base, 'halls', h, 'scalableUnits'],
+        message: `hall ${hall.id} holds ${hall.scalableUnits} SUs, and its reservation alarm has one series per SU's reservation ${rule}`,
+      });
+    }
+  });
+  const total = cluster.halls.reduce((sum, hall) => sum + hall.scalableUnits, 0);
+  const spare = total - cluster.tenants.reduce((sum, tenant) => sum + allocatedScalableUnits(tenant), 0);
+  if (spare > MAX_INSIGHTS_SERIES) {
+    problems.push({
+      path: [...base, 'halls'],
+      message: `the spare pool of ${cluster.id} holds ${spare} SUs, and its per-SU node-health alarm has one series per SU ${rule}; allocate spare SUs or split the cluster`,
+    });
+  }
+  return problems;
+}

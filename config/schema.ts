@@ -9,6 +9,7 @@ import { checkPowerRules, powerSchema } from './power';
 import { checkCoolingRules, coolingSchema } from './cooling';
 import { checkPlacementRules } from './placement';
 import { DEFAULT_SLO, sloSchema } from './slo';
+import { checkCapacityRules } from './capacity';
 
 // Ids end up in stack names, resource names and tags, so they stay DNS-label shaped.
 const slug = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
@@ -337,6 +338,7 @@ export const configSchema = z
         ...checkPowerRules(cluster, path),
         ...checkCoolingRules(cluster, path),
         ...checkFabricRules(cluster, path),
+        ...checkCapacityRules(cluster, path),
       ]) {
         ctx.addIssue({ code: 'custom', ...problem });
       }

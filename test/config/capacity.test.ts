@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { problemsOf } from './config-problems';
 import { clusterCapacity, hallSpareCover, tenantCapacity, type ScalableUnitSlot } from '../../config/capacity';
 import { loadConfig } from '../../config/load';
 import type { ClusterConfig } from '../../config/schema';
@@ -120,5 +124,41 @@ describe('capacity arithmetic on edited clusters', () => {
     expect(tenantCapacity({ ...base, tenants: [loose] }, loose).ticketBeforePage).toBe(
       perUnit * (tenant.allocations[0]!.scalableUnits - 1) >= 1,
     );
+  });
+});
+
+describe('capacity alarms that would drop series (Metrics Insights: 500 time series a query)', () => {
+  const devText = readFileSync(join(__dirname, '..', '..', 'config', 'environments', 'dev.yaml'), 'utf8');
+  type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- arbitrary YAML under test
+  function edited(hallUnits: number, tenantUnits: number): string {
+    const doc = parse(devText) as Doc;
+    doc.clusters[0].halls[0].scalableUnits = hallUnits;
+    doc.clusters[0].tenants[0].allocations = [{ hall: 'hall-a', firstUnit: 0, scalableUnits: tenantUnits }];
+    return stringify(doc);
+  }
+  const rule = '(rule: a Metrics Insights query returns at most 500 time series, so the alarm would not see every SU)';
+
+  it('names the hall, the tenant and the spare pool that hold more than 500 SUs', () => {
+    const tenant = problemsOf(edited(502, 501));
+    expect(tenant).toContain(
+      `clusters[colossus-1].tenants[lab-alpha].allocations: tenant lab-alpha holds 501 SUs in colossus-1, and its per-SU node-health alarm has one series per SU ${rule}; split the tenant across clusters`,
+    );
+    expect(tenant).toContain(
+      `clusters[colossus-1].halls[hall-a].scalableUnits: hall hall-a holds 502 SUs, and its reservation alarm has one series per SU's reservation ${rule}`,
+    );
+    expect(problemsOf(edited(502, 1))).toContain(
+      `clusters[colossus-1].halls: the spare pool of colossus-1 holds 501 SUs, and its per-SU node-health alarm has one series per SU ${rule}; allocate spare SUs or split the cluster`,
+    );
+  });
+
+  it('accepts 500 exactly (the quota is inclusive)', () => {
+    const problems = (() => {
+      try {
+        return problemsOf(edited(500, 500));
+      } catch {
+        return [];
+      }
+    })();
+    expect(problems.filter((p) => p.includes('Metrics Insights'))).toEqual([]);
   });
 });
