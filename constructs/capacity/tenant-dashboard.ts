@@ -32,8 +32,9 @@ const RANGE = '-P14D';
 type Widget = Record<string, unknown>;
 
 /**
- * One dashboard per tenant: its alarms' states; running GPUs against the contract, allocation
- * and ticket lines; spare cover per hall; bad minutes; and the error budget left. Budget left
+ * One dashboard per tenant: its alarms' states (the burn-rate alarms among them); running GPUs
+ * against the contract, allocation and ticket lines; spare cover per hall; bad minutes with the
+ * burn rate over the range; and the error budget left. Budget left
  * counts bad minutes from the start of the dashboard's range (14 days by default, the most a
  * Metrics Insights query can show): set the range to start on the 1st to read the month's budget.
  */
@@ -103,18 +104,27 @@ export class TenantDashboard extends Construct {
         width: HALF,
       },
     );
-    const budgetLeft = `${props.budgetMinutes} - RUNNING_SUM(bad)`;
+    const budgetLeft = `${Number(props.budgetMinutes.toFixed(3))} - RUNNING_SUM(bad)`;
     row(
       HEIGHT,
       {
         widget: metric(
-          `Bad minutes (below ${props.contractNodes} nodes)`,
+          `Bad minutes (below ${props.contractNodes} nodes) and the burn rate over the range`,
           [
             query('nodes', props.nodesQuery, 'nodes in service'),
             [{ expression: `IF(nodes < ${props.contractNodes}, 1, 0)`, id: 'bad', label: 'bad minute' }],
+            // Metric math has no sliding-window sum, so the rate is over the dashboard's range:
+            // bad minutes so far over the budget those minutes allow (1 = spending exactly on budget).
+            [
+              {
+                expression: `RUNNING_SUM(bad) / (RUNNING_SUM(bad * 0 + 1) * ${Number((1 - props.availabilityTarget).toPrecision(12))})`,
+                id: 'burn',
+                label: 'burn rate over the range (1 = on budget)',
+                yAxis: 'right',
+              },
+            ],
           ],
-          [],
-          { view: 'bar' },
+          [{ label: 'on budget', value: 1, color: '#ff7f0e', yAxis: 'right' }],
         ),
         width: HALF,
       },
