@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { efaInterfaces, type NetworkFacts } from '../../constructs/compute/efa-interfaces';
 import { EfaSecurityGroup } from '../../constructs/compute/efa-security-group';
-import { ScalableUnit, type UnitCapacity } from '../../constructs/compute/scalable-unit';
+import { ASG_GROUP_METRICS, ScalableUnit, type UnitCapacity } from '../../constructs/compute/scalable-unit';
 import { INSTANCE_TYPES, INSTANCE_TYPE_NAMES } from '../../config/instance-types';
 import { synthStack, resourcesOf, resourceCount, refTo } from '../helpers/synth';
 
@@ -181,6 +181,15 @@ describe('ScalableUnit', () => {
           },
         },
       },
+    );
+  });
+
+  it('publishes its group metrics every minute: in-service against desired instances, and the replacements', () => {
+    const [group] = Object.values(resourcesOf(json, 'aws_autoscaling_group'));
+    expect(group?.metrics_granularity).toBe('1Minute');
+    expect(group?.enabled_metrics).toEqual([...ASG_GROUP_METRICS]);
+    expect(group?.enabled_metrics).toEqual(
+      expect.arrayContaining(['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupPendingInstances']),
     );
   });
 
