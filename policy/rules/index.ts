@@ -1,5 +1,6 @@
 import type { Rule } from '../model';
 import { auditRules } from './audit';
+import { capacitySignalRules } from './capacity-signals';
 import { encryptionRules } from './encryption';
 import { iamRules } from './iam';
 import { instanceMetadataRules } from './instance-metadata';
@@ -10,7 +11,7 @@ import { storageRules } from './storage';
 import { taggingRules } from './tagging';
 
 /** Bumped when a rule is added, retired or changes what it checks. */
-export const PACK_VERSION = '2.0.0';
+export const PACK_VERSION = '2.1.0';
 
 /** The rule pack, in report order. Ids are stable: never renumber, retire instead. */
 export const RULES: readonly Rule[] = [
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   ...storageRules,
   ...taggingRules,
   ...monitoringRules,
+  ...capacitySignalRules,
   ...auditRules,
 ];
 
