@@ -53,6 +53,10 @@ export interface ScalableUnitProps {
   readonly placementGroup?: boolean;
   /** False only where the AWS emulator cannot create a capacity reservation. */
   readonly capacityReservation?: boolean;
+  /** The instance profile the unit's nodes run as: its owner's (tenant or spare pool). */
+  readonly instanceProfileArn?: string;
+  /** A script every node runs at first boot (encoded for the launch template here, at synth). */
+  readonly userData?: string;
 }
 
 /**
@@ -125,6 +129,9 @@ export class ScalableUnit extends Construct {
       imageId: `resolve:ssm:${props.imageSsmParameter}`,
       instanceType: props.instanceType,
       updateDefaultVersion: true,
+      iamInstanceProfile: props.instanceProfileArn ? { arn: props.instanceProfileArn } : undefined,
+      // The launch template takes user data base64-encoded (EC2 API, RequestLaunchTemplateData).
+      userData: props.userData === undefined ? undefined : Buffer.from(props.userData, 'utf8').toString('base64'),
       metadataOptions: {
         httpEndpoint: 'enabled',
         httpTokens: 'required',

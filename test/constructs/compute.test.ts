@@ -198,6 +198,40 @@ describe('ScalableUnit', () => {
   });
 });
 
+describe('ScalableUnit with its GPU agent', () => {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'unit');
+  new ScalableUnit(stack, 'su-000', {
+    name: 'test-su-000',
+    availabilityZone: 'us-east-1a',
+    subnetId: 'subnet-123',
+    efaSecurityGroupId: 'sg-efa',
+    nodeSecurityGroupId: 'sg-node',
+    instanceType: 'p5.48xlarge',
+    network: p5,
+    capacity: 'on-demand-reservation',
+    nodes: 2,
+    imageSsmParameter: '/aws/service/test/image_id',
+    rootVolumeGiB: 512,
+    tags: { tenant: 'lab-test' },
+    instanceProfileArn: 'arn:aws:iam::111111111111:instance-profile/test-gpu-node',
+    userData: '#!/bin/bash\necho su test-su-000\n',
+  });
+  const json = synthStack(stack);
+  const [template] = Object.values(resourcesOf(json, 'aws_launch_template'));
+
+  it("runs its nodes as the owner's instance profile, and hands them the script base64-encoded", () => {
+    expect(template?.iam_instance_profile).toEqual({ arn: 'arn:aws:iam::111111111111:instance-profile/test-gpu-node' });
+    expect(Buffer.from(String(template?.user_data), 'base64').toString('utf8')).toBe(
+      '#!/bin/bash\necho su test-su-000\n',
+    );
+  });
+
+  it('is still four resources: the agent adds attributes, not resources, per SU', () => {
+    expect(resourceCount(json)).toBe(4);
+  });
+});
+
 describe('ScalableUnit bought as Capacity Blocks', () => {
   const json = synthStack(unitStack(gb200, 144, 'capacity-block'));
   const group = refTo(json, 'aws_resourcegroups_group', 'arn');
