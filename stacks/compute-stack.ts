@@ -118,6 +118,8 @@ export class ComputeStack extends ColossusStack {
           capacityReservation: !this.emulatorLacks('capacity-reservations'),
           // Per SU only an attribute: the owner's profile and parameter are per owner, in the tenancy stack.
           instanceProfileArn: tenancy.getString(tenancyOutputs.gpuNodeProfileArn(owner)),
+          // The parameter name from the same pure function the tenancy stack names it with, so that
+          // the user data is a literal at synth (tenancyOutputs.gpuAgentParameterName publishes it too).
           userData: gpuAgentUserData({
             parameterName: gpuAgentParameterName(env.name, cluster.id, owner),
             scalableUnit: name,

@@ -74,6 +74,9 @@ export class GpuNodeRole extends Construct {
       description: `GPU nodes of ${props.owner}: publish GPU health into ${props.namespace}`,
       permissionsBoundary: this.boundary.arn,
       maxSessionDuration: 3600,
+      // No aws:SourceAccount condition (CLX-IAM-004 warns): EC2 is handed the role through an
+      // instance profile, which takes iam:PassRole in this account, and roles cannot be passed
+      // to another account; EC2's credential delivery is not documented to carry the key.
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],

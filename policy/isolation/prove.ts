@@ -795,7 +795,9 @@ export function nodeProfileProblems(
             layer: 'access',
             path: [
               hop(by.get(a)!.template, `launch template of ${a}`),
+              ...(kind === 'role' ? [hop(by.get(a)!.profile, `instance profile of ${a}'s nodes`)] : []),
               hop(node, `${kind} shared by the nodes of both tenants`),
+              ...(kind === 'role' ? [hop(by.get(b)!.profile, `instance profile of ${b}'s nodes`)] : []),
               hop(by.get(b)!.template, `launch template of ${b}`),
             ],
           });
