@@ -33,6 +33,15 @@ export function overlongAccountNames(
 }
 
 /**
+ * The IAM role, boundary (`<name>-boundary`) and instance profile of one owner's GPU nodes in a
+ * cluster (stacks/tenancy-stack.ts): the owner is a tenant id or the spare pool ("unallocated").
+ * Starts with the environment so that the deploy role may set its boundary (`<env>-*-boundary`).
+ */
+export function gpuNodeRoleName(environment: string, clusterId: string, owner: string): string {
+  return `${environment}-${clusterId}-${owner}-gpu-node`;
+}
+
+/**
  * The audit stack's account-wide bucket names (stacks/audit-stack.ts); the account id keeps them
  * globally unique.
  */

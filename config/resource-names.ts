@@ -1,5 +1,5 @@
 import { clusterCapacity } from './capacity';
-import { tenantAccountNames } from './account-names';
+import { gpuNodeRoleName, tenantAccountNames } from './account-names';
 import { NAME_RULES, nameProblems, type NameKind } from './aws-limits';
 import { cduIds } from './cooling';
 import type { ColossusConfig } from './schema';
@@ -54,6 +54,20 @@ function flowLogNames(base: string, path: (string | number)[]): ResourceName[] {
     { kind: 'kmsAlias', name: `alias/${base}-flow-logs`, path },
     { kind: 'iamPolicy', name: `${base}-flow-logs-boundary`, path },
     { kind: 'iamRole', name: `${base}-flow-logs`, path },
+  ];
+}
+
+/** The role and boundary of one owner's GPU nodes (constructs/compute/gpu-node-role.ts). */
+function gpuNodeNames(
+  environment: string,
+  clusterId: string,
+  owner: string,
+  path: (string | number)[],
+): ResourceName[] {
+  const role = gpuNodeRoleName(environment, clusterId, owner);
+  return [
+    { kind: 'iamRole', name: role, path },
+    { kind: 'iamPolicy', name: `${role}-boundary`, path },
   ];
 }
 
@@ -114,8 +128,11 @@ export function resourceNames(config: ColossusConfig, options: { everyUnit?: boo
         { kind: 'securityGroup', name: `${prefix}-${tenant.id}-node`, path },
         // The tenant flow-log role (64-character limit) is the longest name a tenant id shapes.
         ...flowLogNames(`${prefix}-${tenant.id}`, path),
+        ...gpuNodeNames(env.name, cluster.id, tenant.id, path),
       );
     });
+    // The spare pool's GPU nodes ("unallocated", a reserved tenant id).
+    names.push(...gpuNodeNames(env.name, cluster.id, 'unallocated', clusterPath));
     // Compute stacks, per SU: a launch template and an ASG, with a placement group (capacity
     // reserved on demand) or a Capacity Reservation group (Capacity Blocks bought outside Terraform).
     const onDemand = cluster.fabric.capacity === 'on-demand-reservation';

@@ -68,6 +68,8 @@ export const EMULATED_SERVICES = [
   'logs',
   's3',
   'sns',
+  // The GPU nodes' agent configuration (constructs/compute/gpu-node-role.ts).
+  'ssm',
   'sts',
 ] as const;
 

@@ -5,6 +5,8 @@ import { INSTANCE_TYPES } from '../config/instance-types';
 import type { HallConfig } from '../config/schema';
 import { EfaSecurityGroup } from '../constructs/compute/efa-security-group';
 import { NodeSecurityGroup } from '../constructs/compute/node-security-group';
+import { gpuAgentParameterName, gpuAgentUserData } from '../constructs/compute/gpu-agent-config';
+import { SPARE_OWNER } from '../constructs/compute/gpu-telemetry';
 import { ScalableUnit } from '../constructs/compute/scalable-unit';
 import { ColossusStack, type ColossusStackProps } from './colossus-stack';
 import { computeOutputs, networkOutputs, tenancyOutputs } from './outputs';
@@ -84,9 +86,11 @@ export class ComputeStack extends ColossusStack {
     }
 
     const tenants = new Map(cluster.tenants.map((t) => [t.id, t]));
-    const tenancy = slots.some((s) => s.tenantId) ? this.remoteState('tenancy', props.tenancyStack) : undefined;
+    // Every shard reads the tenancy stack: tenant SUs for their subnets and groups, every SU for
+    // its owner's GPU node instance profile.
+    const tenancy = this.remoteState('tenancy', props.tenancyStack);
     const placement = (tenantId: string | undefined) =>
-      tenantId && tenancy
+      tenantId
         ? {
             subnetId: tenancy.getString(tenancyOutputs.subnetId(tenantId, hall.id)),
             efaSecurityGroupId: tenancy.getString(tenancyOutputs.efaSecurityGroupId(tenantId)),
@@ -97,9 +101,11 @@ export class ComputeStack extends ColossusStack {
     for (const slot of slots) {
       const unitId = scalableUnitId(slot.index);
       const tenant = slot.tenantId ? tenants.get(slot.tenantId) : undefined;
+      const owner = tenant?.id ?? SPARE_OWNER;
+      const name = `${prefix}-${unitId}`;
       this.units.push(
         new ScalableUnit(this, unitId, {
-          name: `${prefix}-${unitId}`,
+          name,
           availabilityZone: hall.availabilityZone,
           ...placement(slot.tenantId),
           instanceType: cluster.fabric.instanceType,
@@ -110,6 +116,15 @@ export class ComputeStack extends ColossusStack {
           rootVolumeGiB: cluster.fabric.rootVolumeGiB,
           placementGroup: !this.emulatorLacks('cluster-placement-groups'),
           capacityReservation: !this.emulatorLacks('capacity-reservations'),
+          // Per SU only an attribute: the owner's profile and parameter are per owner, in the tenancy stack.
+          instanceProfileArn: tenancy.getString(tenancyOutputs.gpuNodeProfileArn(owner)),
+          // The parameter name from the same pure function the tenancy stack names it with, so that
+          // the user data is a literal at synth (tenancyOutputs.gpuAgentParameterName publishes it too).
+          userData: gpuAgentUserData({
+            parameterName: gpuAgentParameterName(env.name, cluster.id, owner),
+            scalableUnit: name,
+            region: env.region,
+          }),
           // Provider default tags reach neither the ASG nor what it launches (CLX-TAG-001..006).
           tags: {
             environment: env.name,

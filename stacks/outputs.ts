@@ -25,6 +25,9 @@ export const tenancyOutputs = {
   kmsKeyArn: (tenant: string) => `${ident(tenant)}_kms_key_arn`,
   roleArn: (tenant: string) => `${ident(tenant)}_role_arn`,
   bucketName: (tenant: string) => `${ident(tenant)}_bucket_name`,
+  /** Per owner (each tenant, and the spare pool): what its GPU nodes run as, and where their agent configuration is. */
+  gpuNodeProfileArn: (owner: string) => `${ident(owner)}_gpu_node_profile_arn`,
+  gpuAgentParameterName: (owner: string) => `${ident(owner)}_gpu_agent_parameter_name`,
 } as const;
 
 /** Published by the alerting stack of a cluster; read by its monitoring stacks. */

@@ -172,12 +172,22 @@ export function stackContents(config: ColossusConfig, plan: StackPlan): StackCon
         secureBucket(g.bucketPolicy),
         SECURITY_GROUPS,
       );
+      // Per owner (each tenant, and the spare pool): what its GPU nodes run as, a parameter with
+      // their agent configuration, the role with its boundary and policy, the instance profile.
+      const gpuNodes = of({
+        aws_ssm_parameter: 1,
+        aws_iam_policy: 1,
+        aws_iam_role: 1,
+        aws_iam_role_policy: 1,
+        aws_iam_instance_profile: 1,
+      });
       // NACL rules: allow in and out, deny in and out per other tenant. Routes: one to shared
       // services in the tenant VPC, one return route per cluster hall. Per subnet: the subnet,
       // its route table and NACL associations.
       return addContents(
         hub,
         scaleContents(perTenant, t),
+        scaleContents(gpuNodes, t + 1),
         of({
           aws_network_acl_rule: 2 * t * t,
           aws_route: t * (1 + h),

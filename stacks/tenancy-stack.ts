@@ -1,8 +1,12 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { tenantAccountNames } from '../config/account-names';
+import { gpuNodeRoleName, tenantAccountNames } from '../config/account-names';
 import { planTenantSubnets } from '../config/tenant-address-plan';
+import { escapeTerraformTemplate } from '../config/terraform-literal';
 import type { ClusterConfig } from '../config/schema';
+import { gpuAgentConfigText, gpuAgentParameterName } from '../constructs/compute/gpu-agent-config';
+import { GpuNodeRole } from '../constructs/compute/gpu-node-role';
+import { SPARE_OWNER, gpuNamespace } from '../constructs/compute/gpu-telemetry';
 import { onePerZone } from '../constructs/tenancy/tenant-network';
 import { TenantBoundary } from '../constructs/tenancy/tenant-boundary';
 import { TransitHub } from '../constructs/tenancy/transit-hub';
@@ -25,10 +29,14 @@ export function tenantSubnets(cluster: ClusterConfig): Map<string, { hallId: str
   );
 }
 
-/** A cluster's Transit Gateway and one isolation boundary per tenant. */
+/**
+ * A cluster's Transit Gateway, one isolation boundary per tenant, and what each owner's GPU
+ * nodes run as (each tenant's, and the spare pool's): per owner, never per SU.
+ */
 export class TenancyStack extends ColossusStack {
   readonly hub: TransitHub;
   readonly boundaries = new Map<string, TenantBoundary>();
+  readonly gpuNodes = new Map<string, GpuNodeRole>();
 
   constructor(scope: Construct, name: string, props: TenancyStackProps) {
     super(scope, name, props);
@@ -87,6 +95,39 @@ export class TenancyStack extends ColossusStack {
       out(tenancyOutputs.kmsKeyArn(tenant.id), boundary.key.key.arn);
       out(tenancyOutputs.roleArn(tenant.id), boundary.role.role.arn);
       out(tenancyOutputs.bucketName(tenant.id), boundary.bucket.bucket.bucket);
+      // Inside the boundary's scope, so that its construct id cannot collide with a tenant id.
+      this.gpuNodeRole(boundary, 'gpu-node', props, tenant.id, {
+        tenant: tenant.id,
+        'data-classification': tenant.dataClassification,
+      });
     }
+    // "unallocated" is a reserved tenant id (config/rules.ts), so this construct id is free.
+    this.gpuNodeRole(this, SPARE_OWNER, props, SPARE_OWNER, { tenant: SPARE_OWNER, 'data-classification': 'internal' });
+  }
+
+  private gpuNodeRole(
+    scope: Construct,
+    id: string,
+    props: TenancyStackProps,
+    owner: string,
+    tags: Record<string, string>,
+  ): void {
+    const env = props.config.environment;
+    const cluster = props.cluster.id;
+    const parameterName = gpuAgentParameterName(env.name, cluster, owner);
+    const nodes = new GpuNodeRole(scope, id, {
+      name: gpuNodeRoleName(env.name, cluster, owner),
+      owner,
+      parameterName,
+      // The agent's own "${aws:InstanceId}" would be a Terraform interpolation: escaped, Terraform stores it as is.
+      agentConfig: escapeTerraformTemplate(gpuAgentConfigText({ environment: env.name, clusterId: cluster, owner })),
+      namespace: gpuNamespace(env.name, cluster, owner),
+      accountId: env.accountId,
+      region: env.region,
+      tags,
+    });
+    this.gpuNodes.set(owner, nodes);
+    new TerraformOutput(this, tenancyOutputs.gpuNodeProfileArn(owner), { value: nodes.instanceProfile.arn });
+    new TerraformOutput(this, tenancyOutputs.gpuAgentParameterName(owner), { value: nodes.parameter.name });
   }
 }

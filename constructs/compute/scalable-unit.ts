@@ -14,6 +14,23 @@ import { efaInterfaces, type NetworkFacts } from './efa-interfaces';
  *   a Capacity Reservation group per unit that operators add the bought blocks to, and the
  *   launch template and auto scaling group launch only into that group.
  */
+/**
+ * The group metrics every SU's auto scaling group publishes, in the AWS/AutoScaling namespace by
+ * AutoScalingGroupName: in-service against desired instances is the unit's running capacity, and
+ * pending/terminating/total show it being replaced. The only granularity is "1Minute"
+ * ("Monitor CloudWatch metrics for your Auto Scaling groups and instances", EC2 Auto Scaling
+ * User Guide, https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-cloudwatch-monitoring.html;
+ * API reference, EnableMetricsCollection). Group metrics at one minute carry no charge.
+ */
+export const ASG_GROUP_METRICS = [
+  'GroupDesiredCapacity',
+  'GroupInServiceInstances',
+  'GroupPendingInstances',
+  'GroupTerminatingInstances',
+  'GroupTotalInstances',
+] as const;
+export const ASG_METRICS_GRANULARITY = '1Minute';
+
 export type UnitCapacity = 'on-demand-reservation' | 'capacity-block';
 
 export interface ScalableUnitProps {
@@ -36,6 +53,10 @@ export interface ScalableUnitProps {
   readonly placementGroup?: boolean;
   /** False only where the AWS emulator cannot create a capacity reservation. */
   readonly capacityReservation?: boolean;
+  /** The instance profile the unit's nodes run as: its owner's (tenant or spare pool). */
+  readonly instanceProfileArn?: string;
+  /** A script every node runs at first boot (encoded for the launch template here, at synth). */
+  readonly userData?: string;
 }
 
 /**
@@ -108,6 +129,9 @@ export class ScalableUnit extends Construct {
       imageId: `resolve:ssm:${props.imageSsmParameter}`,
       instanceType: props.instanceType,
       updateDefaultVersion: true,
+      iamInstanceProfile: props.instanceProfileArn ? { arn: props.instanceProfileArn } : undefined,
+      // The launch template takes user data base64-encoded (EC2 API, RequestLaunchTemplateData).
+      userData: props.userData === undefined ? undefined : Buffer.from(props.userData, 'utf8').toString('base64'),
       metadataOptions: {
         httpEndpoint: 'enabled',
         httpTokens: 'required',
@@ -173,6 +197,8 @@ export class ScalableUnit extends Construct {
             }
           : undefined,
       healthCheckType: 'EC2',
+      enabledMetrics: [...ASG_GROUP_METRICS],
+      metricsGranularity: ASG_METRICS_GRANULARITY,
       // GPU nodes take long to pass health checks; never block an apply on them.
       waitForCapacityTimeout: '0',
       tag: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),

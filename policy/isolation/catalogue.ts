@@ -69,7 +69,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   modeled('aws_vpc_security_group_ingress_rule', 'security-group: security_group_id, cidr_ipv4/6, prefix list, group'),
   modeled('aws_vpc_security_group_egress_rule', 'security-group: security_group_id, cidr_ipv4/6, prefix list, group'),
   // Placement: where interfaces land.
-  modeled('aws_launch_template', 'placement: network_interfaces (subnet_id, security_groups), tags.tenant'),
+  modeled(
+    'aws_launch_template',
+    'placement: network_interfaces (subnet_id, security_groups), tags.tenant; access: iam_instance_profile',
+  ),
   modeled('aws_autoscaling_group', 'placement: vpc_zone_identifier, launch_template, tags.tenant'),
   modeled('aws_instance', 'placement: subnet_id, vpc_security_group_ids, network_interface blocks'),
   modeled('aws_network_interface', 'placement: subnet_id, security_groups, attachment blocks'),
@@ -98,6 +101,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   modeled('aws_iam_role_policy', 'access: role, policy'),
   modeled('aws_iam_policy', 'access: policy'),
   modeled('aws_iam_role_policy_attachment', 'access: role, policy_arn'),
+  modeled(
+    'aws_iam_instance_profile',
+    'access: role (joins a role to the nodes of every launch template naming the profile; one owner per profile and role)',
+  ),
   modeled('aws_kms_key', 'access: policy, tags.tenant'),
   modeled('aws_s3_bucket', 'access: bucket, tags.tenant'),
   modeled('aws_s3_bucket_policy', 'access: bucket, policy'),
@@ -131,6 +138,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     'a Capacity Reservation group: names the reservations an SU may launch into; no network interface of its own',
   ),
   inert('aws_kms_alias', 'a name for a key; grants nothing (the key policy decides)'),
+  inert(
+    'aws_ssm_parameter',
+    "holds configuration; grants nothing (who may read or write it is decided by the roles' policies, which are modeled)",
+  ),
   inert(
     'aws_iam_openid_connect_provider',
     "lets STS accept GitHub Actions tokens; what a token may do is decided by the trust policies of the roles, which are modeled (the delivery roles' admit no tenant principal)",

@@ -3,7 +3,15 @@ import { catalogueEntry, type Layer } from './catalogue';
 import { firstMatch, isIpv6, longestPrefixMatch, rangesOverlap } from './intervals';
 import { tagsOf, type ResourceNode } from './references';
 import type { SynthesizedStacks } from './synthesized';
-import { readTopology, type Block, type NaclRule, type Relay, type Topology, type Unproven } from './topology';
+import {
+  readTopology,
+  type Block,
+  type NaclRule,
+  type NodeProfile,
+  type Relay,
+  type Topology,
+  type Unproven,
+} from './topology';
 
 /**
  * The isolation proof. Every layer must separate every two tenants on its own:
@@ -17,7 +25,8 @@ import { readTopology, type Block, type NaclRule, type Relay, type Topology, typ
  * - nacl: no NACL that claims a tenant subnet lets another tenant's block in or out;
  * - security-group: no tenant's group admits, or sends to, another tenant's block or group;
  * - access: no other tenant's principal, and nobody anonymous, can read, write or decrypt a
- *   tenant's bucket or key (access.ts).
+ *   tenant's bucket or key (access.ts); a tenant's nodes run only as an instance profile and role
+ *   of their own owner, and no profile or role serves nodes of two owners (nodeProfileProblems).
  * Anything outside the catalogue, or any deciding value the proof cannot resolve, is "cannot
  * prove": the proof fails and names the address and the reason.
  */
@@ -707,6 +716,10 @@ export function proveIsolationOf(t: Topology, stacks?: SynthesizedStacks, option
       }
   }
 
+  const profiles = nodeProfileProblems(t.nodeProfiles, new Set(tenants));
+  for (const l of profiles.leaks) add(l.from, l.to, l.layer, [...l.path]);
+  findings.push(...profiles.findings);
+
   const access = proveAccess(t, views, tenants);
   for (const l of access.leaks) add(l.from, l.to, 'access', [...l.path]);
   unproven.push(...access.unproven);
@@ -719,4 +732,82 @@ export function proveIsolationOf(t: Topology, stacks?: SynthesizedStacks, option
 /** Proves, over the synthesized stacks of one environment, that no two tenants can reach each other. */
 export function proveIsolation(stacks: SynthesizedStacks, options: ProofOptions = {}): IsolationReport {
   return proveIsolationOf(readTopology(stacks), stacks, options);
+}
+
+/** Whose an instance profile is: its tenant tag, or its role's. */
+function profileOwner(p: NodeProfile): string | undefined {
+  return tagsOf(p.profile.body).tenant ?? (p.role ? tagsOf(p.role.body).tenant : undefined);
+}
+
+/**
+ * Instance profiles join a role to every node their launch templates launch. A tenant's nodes
+ * must run as their own owner's profile (a template naming another tenant's profile gives its
+ * nodes that tenant's credentials), and no profile or role may serve the nodes of two owners
+ * (tenants, or a tenant and the spare pool, whose SUs are later given to any tenant): whatever
+ * the role may do, such as publish into one namespace, becomes a channel between them.
+ */
+export function nodeProfileProblems(
+  nodeProfiles: readonly NodeProfile[],
+  tenants: ReadonlySet<string>,
+): { leaks: Leak[]; findings: Finding[] } {
+  const leaks: Leak[] = [];
+  const findings: Finding[] = [];
+  const label = (owner: string) => owner || 'no tenant (untagged)';
+  const users = new Map<string, { node: ResourceNode; kind: string; by: Map<string, NodeProfile> }>();
+  for (const p of nodeProfiles) {
+    const owner = profileOwner(p);
+    if (owner !== p.tenant) {
+      const path = [
+        hop(p.template, `launch template of ${label(p.tenant)}`),
+        hop(p.profile, `instance profile of ${label(owner ?? '')}`),
+        ...(p.role ? [hop(p.role, 'role its nodes run as')] : []),
+      ];
+      if (p.tenant && owner && tenants.has(p.tenant) && tenants.has(owner))
+        leaks.push({ from: p.tenant, to: owner, layer: 'access', path });
+      else
+        findings.push({
+          tenant: tenants.has(p.tenant) ? p.tenant : (owner ?? p.tenant),
+          layer: 'access',
+          address: p.template.key,
+          problem: `the nodes of ${label(p.tenant)} run as ${p.profile.key}, the instance profile of ${label(owner ?? '')}`,
+        });
+    }
+    for (const [node, kind] of [
+      [p.profile, 'instance profile'],
+      [p.role, 'role'],
+    ] as const) {
+      if (!node) continue;
+      const entry = users.get(node.key) ?? { node, kind, by: new Map<string, NodeProfile>() };
+      if (!entry.by.has(p.tenant)) entry.by.set(p.tenant, p);
+      users.set(node.key, entry);
+    }
+  }
+  for (const { node, kind, by } of users.values()) {
+    if (by.size < 2) continue;
+    const owners = [...by.keys()].sort();
+    const real = owners.filter((o) => tenants.has(o));
+    for (const a of real)
+      for (const b of real)
+        if (a !== b)
+          leaks.push({
+            from: a,
+            to: b,
+            layer: 'access',
+            path: [
+              hop(by.get(a)!.template, `launch template of ${a}`),
+              ...(kind === 'role' ? [hop(by.get(a)!.profile, `instance profile of ${a}'s nodes`)] : []),
+              hop(node, `${kind} shared by the nodes of both tenants`),
+              ...(kind === 'role' ? [hop(by.get(b)!.profile, `instance profile of ${b}'s nodes`)] : []),
+              hop(by.get(b)!.template, `launch template of ${b}`),
+            ],
+          });
+    if (real.length < owners.length)
+      findings.push({
+        tenant: real[0] ?? owners.map(label).join(', '),
+        layer: 'access',
+        address: node.key,
+        problem: `${kind} serves the nodes of ${owners.map(label).join(' and ')}; each owner's nodes need their own`,
+      });
+  }
+  return { leaks, findings };
 }

@@ -68,6 +68,15 @@ export interface Placement {
   readonly via: ResourceNode[];
 }
 
+/** What the nodes of a launch template run as: its instance profile, and the profile's role. */
+export interface NodeProfile {
+  readonly template: ResourceNode;
+  /** The tenant the template's tags name ('unallocated' for spare SUs, '' when untagged). */
+  readonly tenant: string;
+  readonly profile: ResourceNode;
+  readonly role?: ResourceNode;
+}
+
 /** A shared service that can forward traffic or share data between whoever reaches it. */
 export interface Relay {
   readonly node: ResourceNode;
@@ -116,6 +125,8 @@ export interface Topology {
   readonly securityGroupVpc: Map<string, ResourceNode | undefined>;
   readonly securityGroupRules: Map<string, SecurityGroupRule[]>;
   readonly placements: Placement[];
+  /** Launch templates that give their nodes an instance profile, with the profile's role. */
+  readonly nodeProfiles: NodeProfile[];
   readonly relays: Relay[];
   readonly nodesByKey: Map<string, ResourceNode>;
 }
@@ -235,6 +246,7 @@ export function readTopology(stacks: SynthesizedStacks): Topology {
     securityGroupVpc: new Map(),
     securityGroupRules: new Map(),
     placements: [],
+    nodeProfiles: [],
     relays: [],
     nodesByKey: new Map(nodes.map((n) => [n.key, n])),
   };
@@ -681,6 +693,42 @@ export function readTopology(stacks: SynthesizedStacks): Topology {
     }
   }
 
+  /**
+   * The IAM resource (a profile, a role) a value names. A reference to a name resolves to the
+   * name itself, so a name is followed to the one resource of the type that has it; none or
+   * several is "cannot prove", as is anything else the value resolves to.
+   */
+  const iamNamed = (n: ResourceNode, attribute: string, value: unknown, type: string): ResourceNode | undefined => {
+    if (value === undefined || value === null) return undefined;
+    const r = resolver.resolve(n.stack, value);
+    if (r.kind === 'resource' && r.node.type === type && ['arn', 'name', 'id'].includes(r.attribute)) return r.node;
+    if (r.kind === 'literal' && typeof r.value === 'string') {
+      const found = byType(type).filter((x) => {
+        const name = resolver.resolve(x.stack, x.body.name);
+        return name.kind === 'literal' && name.value === r.value;
+      });
+      if (found.length === 1) return found[0];
+      cannot(
+        n,
+        attribute,
+        `names ${JSON.stringify(r.value)}, the name of ${found.length} ${type} of this synth output`,
+        'access',
+      );
+      return undefined;
+    }
+    cannot(
+      n,
+      attribute,
+      r.kind === 'unknown'
+        ? `cannot resolve ${r.expression}: ${r.why}`
+        : r.kind === 'resource'
+          ? `names ${r.node.key} (${r.attribute}), which is not a ${type}`
+          : `does not name a ${type} (${String(value)})`,
+      'access',
+    );
+    return undefined;
+  };
+
   // Placements: where each tenant's nodes, instances and interfaces land.
   const P: Layer = 'placement';
   const templates = new Map<string, Placement>();
@@ -697,6 +745,13 @@ export function readTopology(stacks: SynthesizedStacks): Topology {
       via: [],
     };
     templates.set(lt.key, placement);
+    // The profile (by ARN or name) joins a role to every node the template launches.
+    const spec = (list(lt.body.iam_instance_profile)[0] ?? {}) as Record<string, unknown>;
+    const profile = iamNamed(lt, 'iam_instance_profile', spec.arn ?? spec.name, 'aws_iam_instance_profile');
+    if (profile) {
+      const role = iamNamed(profile, 'role', profile.body.role, 'aws_iam_role');
+      t.nodeProfiles.push({ template: lt, tenant: placement.tenant, profile, ...(role ? { role } : {}) });
+    }
   }
   for (const asg of byType('aws_autoscaling_group')) {
     const spec = (list(asg.body.launch_template)[0] ?? {}) as Record<string, unknown>;

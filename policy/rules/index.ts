@@ -1,6 +1,7 @@
 import type { Rule } from '../model';
 import { auditRules } from './audit';
 import { capacityRules } from './capacity';
+import { capacitySignalRules } from './capacity-signals';
 import { encryptionRules } from './encryption';
 import { iamRules } from './iam';
 import { instanceMetadataRules } from './instance-metadata';
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   ...storageRules,
   ...taggingRules,
   ...monitoringRules,
+  ...capacitySignalRules,
   ...auditRules,
   ...capacityRules,
 ];

@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { efaInterfaces, type NetworkFacts } from '../../constructs/compute/efa-interfaces';
 import { EfaSecurityGroup } from '../../constructs/compute/efa-security-group';
-import { ScalableUnit, type UnitCapacity } from '../../constructs/compute/scalable-unit';
+import { ASG_GROUP_METRICS, ScalableUnit, type UnitCapacity } from '../../constructs/compute/scalable-unit';
 import { INSTANCE_TYPES, INSTANCE_TYPE_NAMES } from '../../config/instance-types';
 import { synthStack, resourcesOf, resourceCount, refTo } from '../helpers/synth';
 
@@ -184,8 +184,51 @@ describe('ScalableUnit', () => {
     );
   });
 
+  it('publishes its group metrics every minute: in-service against desired instances, and the replacements', () => {
+    const [group] = Object.values(resourcesOf(json, 'aws_autoscaling_group'));
+    expect(group?.metrics_granularity).toBe('1Minute');
+    expect(group?.enabled_metrics).toEqual([...ASG_GROUP_METRICS]);
+    expect(group?.enabled_metrics).toEqual(
+      expect.arrayContaining(['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupPendingInstances']),
+    );
+  });
+
   it('grows with units, never with GPUs: a bigger unit is still four resources', () => {
     expect(resourceCount(synthStack(unitStack(p5, 144)))).toBe(4);
+  });
+});
+
+describe('ScalableUnit with its GPU agent', () => {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'unit');
+  new ScalableUnit(stack, 'su-000', {
+    name: 'test-su-000',
+    availabilityZone: 'us-east-1a',
+    subnetId: 'subnet-123',
+    efaSecurityGroupId: 'sg-efa',
+    nodeSecurityGroupId: 'sg-node',
+    instanceType: 'p5.48xlarge',
+    network: p5,
+    capacity: 'on-demand-reservation',
+    nodes: 2,
+    imageSsmParameter: '/aws/service/test/image_id',
+    rootVolumeGiB: 512,
+    tags: { tenant: 'lab-test' },
+    instanceProfileArn: 'arn:aws:iam::111111111111:instance-profile/test-gpu-node',
+    userData: '#!/bin/bash\necho su test-su-000\n',
+  });
+  const json = synthStack(stack);
+  const [template] = Object.values(resourcesOf(json, 'aws_launch_template'));
+
+  it("runs its nodes as the owner's instance profile, and hands them the script base64-encoded", () => {
+    expect(template?.iam_instance_profile).toEqual({ arn: 'arn:aws:iam::111111111111:instance-profile/test-gpu-node' });
+    expect(Buffer.from(String(template?.user_data), 'base64').toString('utf8')).toBe(
+      '#!/bin/bash\necho su test-su-000\n',
+    );
+  });
+
+  it('is still four resources: the agent adds attributes, not resources, per SU', () => {
+    expect(resourceCount(json)).toBe(4);
   });
 });
 

@@ -1061,6 +1061,27 @@ export const MUTATIONS: readonly Mutation[] = [
       }),
   },
   {
+    kind: "the other tenant's GPU node role behind a tenant's instance profile",
+    family: 'access',
+    expect: 'leak',
+    layer: 'access',
+    apply: (c) => {
+      const profile = `${c.b.id}/gpu-node/instance-profile`;
+      c.body('aws_iam_instance_profile', profile).role = c.r('aws_iam_role', `${c.a.id}/gpu-node/role`, 'name');
+      return c.key(`aws_iam_instance_profile.${nameAt(c.tenancy, 'aws_iam_instance_profile', profile)}`);
+    },
+  },
+  {
+    kind: 'a GPU node instance profile whose role comes from a variable',
+    family: 'fail closed',
+    expect: 'cannot prove',
+    apply: (c) => {
+      const profile = `${c.b.id}/gpu-node/instance-profile`;
+      c.body('aws_iam_instance_profile', profile).role = '${var.node_role}';
+      return c.key(`aws_iam_instance_profile.${nameAt(c.tenancy, 'aws_iam_instance_profile', profile)}`);
+    },
+  },
+  {
     kind: "an AWS-managed policy in the tenant role's own managed_policy_arns",
     family: 'access',
     expect: 'cannot prove',
@@ -1104,6 +1125,13 @@ export const MUTATIONS: readonly Mutation[] = [
 ];
 
 export const BENIGN: readonly Benign[] = [
+  {
+    kind: "a GPU node instance profile naming its own role by the role's literal name",
+    apply: (c) => {
+      c.body('aws_iam_instance_profile', `${c.a.id}/gpu-node/instance-profile`).role =
+        `${c.env}-${c.tenancyName.split('-').slice(1, -1).join('-')}-${c.a.id}-gpu-node`;
+    },
+  },
   {
     kind: 'tags added everywhere',
     apply: (c) => {

@@ -568,6 +568,18 @@ const CASES: Record<string, Case> = {
     bad: { ...topic, aws_cloudwatch_metric_alarm: feedAlarms(FEED_METRICS.slice(1)) },
     good: { ...topic, aws_cloudwatch_metric_alarm: feedAlarms(FEED_METRICS) },
   },
+  'CLX-MON-007': {
+    bad: { aws_autoscaling_group: { g: { name: 'g', enabled_metrics: ['GroupTotalInstances'] } } },
+    good: {
+      aws_autoscaling_group: {
+        g: {
+          name: 'g',
+          enabled_metrics: ['GroupInServiceInstances', 'GroupDesiredCapacity'],
+          metrics_granularity: '1Minute',
+        },
+      },
+    },
+  },
   'CLX-MON-004': {
     bad: {
       aws_cloudwatch_metric_alarm: {

@@ -194,7 +194,8 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
   it('keeps its topology: resource types and counts, state reads and outputs of every stack', () => {
     const summary = Object.fromEntries([...env.stacks].map(([stack, json]) => [stack, topology(json)]));
     // Beside the snapshot, what config says the compute stacks must hold: four resources per SU
-    // of the part; a part reads the tenancy stack for tenant SUs and part 1 for spare ones.
+    // of the part; every part reads the tenancy stack (tenant SUs' subnets and groups, every SU's
+    // GPU node instance profile) and a later part reads part 1 for spare SUs' groups.
     for (const plan of planStacks(env.config)) {
       if (plan.layer !== 'compute') continue;
       const compute = summary[plan.name]!;
@@ -212,7 +213,7 @@ describe.each(Object.keys(environments))('%s environment', (name) => {
         plan.name,
         [
           `${name}-${plan.cluster.id}-network`,
-          ...(slots.some((s) => s.tenantId) ? [`${name}-${plan.cluster.id}-tenancy`] : []),
+          `${name}-${plan.cluster.id}-tenancy`,
           ...(plan.part > 1 && slots.some((s) => !s.tenantId) ? [plan.hallStack] : []),
         ].sort(),
       ]);

@@ -81,6 +81,8 @@ describe('tenant config rules', () => {
       `${at}: makes the tenant's data bucket name "${env}-${id}-data-111111111111" 77 characters long, over AWS's limit of 63; shorten the tenant id or the environment name`,
       // The tenant's flow-log delivery role was not checked before (issue 10).
       `${at}: makes the IAM role name "${env}-colossus-1-${id}-flow-logs", which is 80 characters long; AWS allows 1-64 (IAM API Reference, CreateRole (RoleName: 1-64, [\\w+=,.@-]+))`,
+      // The role its GPU nodes run as (issue 16).
+      `${at}: makes the IAM role name "${env}-colossus-1-${id}-gpu-node", which is 79 characters long; AWS allows 1-64 (IAM API Reference, CreateRole (RoleName: 1-64, [\\w+=,.@-]+))`,
     ]);
   });
 

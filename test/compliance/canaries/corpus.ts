@@ -910,6 +910,34 @@ export const CANARIES: readonly Canary[] = [
     resources: { aws_ec2_capacity_reservation: { c: {} }, aws_autoscaling_group: { a: { tag: [] } } },
     context: expect({ scalableUnits: 2 }),
   },
+  {
+    rule: 'CLX-MON-007',
+    spelling: 'group metrics left out',
+    resources: { aws_autoscaling_group: { a: { name: 'a' } } },
+  },
+  {
+    rule: 'CLX-MON-007',
+    spelling: 'desired capacity only',
+    resources: { aws_autoscaling_group: { a: { name: 'a', enabled_metrics: ['GroupDesiredCapacity'] } } },
+  },
+  {
+    rule: 'CLX-MON-007',
+    spelling: 'five-minute granularity',
+    resources: {
+      aws_autoscaling_group: {
+        a: {
+          name: 'a',
+          enabled_metrics: ['GroupInServiceInstances', 'GroupDesiredCapacity'],
+          metrics_granularity: '5Minute',
+        },
+      },
+    },
+  },
+  {
+    rule: 'CLX-MON-007',
+    spelling: 'metrics from a local',
+    resources: { aws_autoscaling_group: { a: { name: 'a', enabled_metrics: '${local.group_metrics}' } } },
+  },
   // Audit trail
   {
     rule: 'CLX-AUD-001',
@@ -1177,6 +1205,15 @@ export const BENIGN: readonly Benign[] = [
       aws_cloudtrail: { t: trail },
     },
     context: expect({ audit: { tenantBuckets: ['data-bucket'] } }),
+  },
+  {
+    rules: ['CLX-MON-007'],
+    spelling: 'group metrics at the provider default granularity',
+    resources: {
+      aws_autoscaling_group: {
+        a: { name: 'a', enabled_metrics: ['GroupTotalInstances', 'GroupDesiredCapacity', 'GroupInServiceInstances'] },
+      },
+    },
   },
   ...CAPACITY_BENIGN,
 ];

@@ -713,7 +713,7 @@ export const FAMILIES: Readonly<Record<string, readonly BadInputCase[]>> = {
         }));
       }),
       field: 'clusters[colossus-1].tenants',
-      rule: /stack dev-colossus-1-tenancy 1249 resources, over the limit of 1000/,
+      rule: /stack dev-colossus-1-tenancy 1329 resources, over the limit of 1000/,
     },
     {
       name: 'more SUs allocated than the hall holds',
