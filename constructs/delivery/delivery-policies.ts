@@ -31,6 +31,11 @@ export interface DeliveryScope {
 export interface RoleBoundaries {
   readonly own: string;
   readonly stacks: string;
+  /**
+   * The only roles the deploy role may pass to EC2: the GPU nodes' roles of the tenancy stacks
+   * (`<environment>-<cluster>-<owner>-gpu-node`, config/account-names.ts gpuNodeRoleName).
+   */
+  readonly nodeRoles: string;
 }
 
 /** The boundaries of `RoleBoundaries` for an account, the deploy boundary's name and the environment. */
@@ -38,6 +43,7 @@ export function roleBoundaries(accountId: string, ownName: string, environment: 
   return {
     own: `arn:aws:iam::${accountId}:policy/${ownName}`,
     stacks: `arn:aws:iam::${accountId}:policy/${environment}-*-boundary`,
+    nodeRoles: `arn:aws:iam::${accountId}:role/${environment}-*-gpu-node`,
   };
 }
 
@@ -68,6 +74,9 @@ const arns = (s: DeliveryScope) => ({
   oidcProviders: `arn:aws:iam::${s.accountId}:oidc-provider/*`,
   trails: `arn:aws:cloudtrail:${s.region}:${s.accountId}:trail/*`,
   groups: `arn:aws:resource-groups:${s.region}:${s.accountId}:group/*`,
+  // The GPU agent's configuration, one parameter per owner of nodes (constructs/compute/gpu-node-role.ts).
+  parameters: `arn:aws:ssm:${s.region}:${s.accountId}:parameter/colossus/*`,
+  instanceProfiles: `arn:aws:iam::${s.accountId}:instance-profile/*`,
 });
 
 /**
@@ -85,6 +94,7 @@ export const READ_WITHOUT_RESOURCE: readonly string[] = [
   'config:DescribeConfigurationRecorders',
   'config:DescribeConfigurationRecorderStatus',
   'config:DescribeDeliveryChannels',
+  'ssm:DescribeParameters',
   'sts:GetCallerIdentity',
 ];
 
@@ -167,8 +177,10 @@ function readStatements(s: DeliveryScope): Statement[] {
         'iam:ListPolicyVersions',
         'iam:ListPolicyTags',
         'iam:GetOpenIDConnectProvider',
+        'iam:GetInstanceProfile',
+        'iam:ListInstanceProfileTags',
       ],
-      Resource: [a.roles, a.policies, a.oidcProviders],
+      Resource: [a.roles, a.policies, a.oidcProviders, a.instanceProfiles],
     },
     {
       Sid: 'ReadTrails',
@@ -180,6 +192,12 @@ function readStatements(s: DeliveryScope): Statement[] {
         'cloudtrail:ListTags',
       ],
       Resource: a.trails,
+    },
+    {
+      Sid: 'ReadParameters',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:ListTagsForResource'],
+      Resource: a.parameters,
     },
     {
       Sid: 'ReadGroups',
@@ -387,6 +405,34 @@ function deployStatements(s: DeliveryScope, b: RoleBoundaries): Statement[] {
       Condition: { StringEquals: { 'iam:PassedToService': ['vpc-flow-logs.amazonaws.com', 'config.amazonaws.com'] } },
     },
     {
+      // The GPU nodes' instance profiles hold their owner's node role (SSM read of its own agent
+      // configuration, PutMetricData to its own namespace); EC2 receives only those roles.
+      Sid: 'PassNodeRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: b.nodeRoles,
+      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    },
+    {
+      Sid: 'WriteInstanceProfiles',
+      Effect: 'Allow',
+      Action: [
+        'iam:CreateInstanceProfile',
+        'iam:DeleteInstanceProfile',
+        'iam:AddRoleToInstanceProfile',
+        'iam:RemoveRoleFromInstanceProfile',
+        'iam:TagInstanceProfile',
+        'iam:UntagInstanceProfile',
+      ],
+      Resource: a.instanceProfiles,
+    },
+    {
+      Sid: 'WriteParameters',
+      Effect: 'Allow',
+      Action: ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'],
+      Resource: a.parameters,
+    },
+    {
       Sid: 'WriteTrails',
       Effect: 'Allow',
       Action: [
@@ -441,7 +487,17 @@ export function deployBoundary(s: DeliveryScope, b: RoleBoundaries, identities: 
     keep('StateKey'),
     keep('ReadWithoutResource'),
     keep('WriteWithoutResource'),
-    keep('PassServiceRoles'),
+    // One statement for both passes, to keep the boundary under 6,144 characters: the ceiling lets
+    // roles go to flow logs, AWS Config and EC2; the deploy policy narrows EC2 to the node roles.
+    {
+      ...keep('PassServiceRoles'),
+      Sid: 'PassRoles',
+      Condition: {
+        StringEquals: {
+          'iam:PassedToService': ['vpc-flow-logs.amazonaws.com', 'config.amazonaws.com', 'ec2.amazonaws.com'],
+        },
+      },
+    },
     keep('AttachStackPolicies'),
     keep('ChangeBoundedRoles'),
     {
@@ -489,7 +545,9 @@ export function deployBoundary(s: DeliveryScope, b: RoleBoundaries, identities: 
           'Put*Configuration',
         ].map((v) => `s3:${v}`),
         ...(keep('WriteRolesAndPolicies').Action as string[]),
-        ...['Get*', 'List*'].map((v) => `iam:${v}`),
+        ...['Get*', 'List*', '*InstanceProfile'].map((v) => `iam:${v}`),
+        // Get, Put and DeleteParameter; GetParameters; Add, Remove and ListTags...Resource.
+        ...['*Parameter', 'GetParameters', '*Resource'].map((v) => `ssm:${v}`),
         ...['Get*', 'List*', '*Trail', '*Logging', 'PutEventSelectors', '*Tags'].map((v) => `cloudtrail:${v}`),
         ...['Get*', '*Group', 'UpdateGroupQuery', 'PutGroupConfiguration', 'Tag', 'Untag'].map(
           (v) => `resource-groups:${v}`,
@@ -509,8 +567,10 @@ export function deployBoundary(s: DeliveryScope, b: RoleBoundaries, identities: 
         a.roles,
         a.policies,
         a.oidcProviders,
+        a.instanceProfiles,
         a.trails,
         a.groups,
+        a.parameters,
       ],
     },
     { Sid: 'DenyDeliveryIdentities', Effect: 'Deny', Action: 'iam:*', Resource: [...identities.arns] },

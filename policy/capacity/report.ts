@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterCapacity } from '../../config/capacity';
+import { clusterCapacity, MAX_INSIGHTS_SERIES } from '../../config/capacity';
 import { clusterResilience } from '../../config/resilience';
 import type { ColossusConfig } from '../../config/schema';
 import { burnRateAlarms, errorBudgetMinutes } from '../../config/slo';
@@ -62,6 +62,16 @@ export function capacityMarkdown(config: ColossusConfig, clusterId: string): str
       .join('; ');
     lines.push(
       `- **${t.tenantId}**: ${[...TENANT_CAPACITY_ALARMS, ...NODE_HEALTH_ALARMS].map((s) => `\`${prefix}-${t.tenantId}-${s}\``).join(', ')}; dashboard \`${prefix}-${t.tenantId}-capacity\`. Burn windows: ${burn}.`,
+    );
+  }
+  const spare = capacity.halls.reduce((sum, h) => sum + h.spareUnits, 0);
+  if (spare > 0) {
+    lines.push(
+      `- **spare pool** (${spare} SUs): ${NODE_HEALTH_ALARMS.map((s) => `\`${prefix}-unallocated-${s}\``).join(', ')}.${
+        spare > MAX_INSIGHTS_SERIES
+          ? ` **The per-SU alarms see ${MAX_INSIGHTS_SERIES} of the ${spare} spare SUs** (a Metrics Insights query returns at most ${MAX_INSIGHTS_SERIES} series); \`gpus-silent\` still counts every spare GPU.`
+          : ''
+      }`,
     );
   }
   const halls = capacity.halls.filter((h) => h.largestSingleLossGpus > 0);

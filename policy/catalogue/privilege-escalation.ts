@@ -93,6 +93,9 @@ export const ACTIONS_WITHOUT_RESOURCE_TYPES: readonly string[] = [
   'config:StopConfigurationRecorder',
   'config:PutDeliveryChannel',
   'config:DeleteDeliveryChannel',
+  // - SSM DescribeParameters lists parameters and names no resource type (Service Authorization
+  //   Reference, AWS Systems Manager); Terraform's aws_ssm_parameter read calls it.
+  'ssm:DescribeParameters',
 ];
 
 /**

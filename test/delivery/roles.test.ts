@@ -128,6 +128,32 @@ describe('delivery roles in the bootstrap stack', () => {
   });
 });
 
+/** Whether an ARN pattern of the boundary matches every ARN the policy's pattern does (its * match any text). */
+function globCovers(pattern: string, resource: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return re.test(resource);
+}
+
+/**
+ * Whether the boundary's condition lets through everything the policy's does: the same operators
+ * and keys, each with at least the policy's values (the boundary may allow more services).
+ */
+function conditionCovers(boundary: unknown, policy: unknown): boolean {
+  if (boundary === undefined || boundary === null) return true;
+  if (policy === undefined || policy === null) return false;
+  const b = boundary as Record<string, Record<string, unknown>>;
+  const p = policy as Record<string, Record<string, unknown>>;
+  return Object.entries(b).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, values]) => {
+      const wanted = p[operator]?.[key];
+      return (
+        wanted !== undefined &&
+        list(wanted as string | string[]).every((v) => list(values as string | string[]).includes(v))
+      );
+    }),
+  );
+}
+
 describe('delivery policies', () => {
   const PROTECTED = ['arn:aws:iam::222222222222:role/staging-github-deploy'];
 
@@ -151,8 +177,8 @@ describe('delivery policies', () => {
           const covered = boundary.some(
             (b) =>
               list(b.Action).some((p) => actionMatches(p, concrete)) &&
-              list(b.Resource).includes(resource) &&
-              JSON.stringify(b.Condition ?? null) === JSON.stringify(s.Condition ?? null),
+              list(b.Resource).some((r) => globCovers(r, resource)) &&
+              conditionCovers(b.Condition, s.Condition),
           );
           if (!covered) missing.push(`${action} on ${resource}`);
         }
@@ -178,12 +204,19 @@ describe('delivery policies', () => {
     );
   });
 
-  it('lets the deploy role pass roles only to flow logs and AWS Config', () => {
+  it('lets the deploy role pass roles only to flow logs and AWS Config, and only the GPU node roles to EC2', () => {
     const pass = statements(deployPolicy(SCOPE, BOUNDS)).filter((s) => list(s.Action).includes('iam:PassRole'));
     expect(pass).toEqual([
       expect.objectContaining({
         Condition: { StringEquals: { 'iam:PassedToService': ['vpc-flow-logs.amazonaws.com', 'config.amazonaws.com'] } },
       }),
+      {
+        Sid: 'PassNodeRoles',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::222222222222:role/staging-*-gpu-node',
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      },
     ]);
   });
 
