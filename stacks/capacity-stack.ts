@@ -4,7 +4,12 @@ import { errorBudgetMinutes } from '../config/slo';
 import { SEVERITIES } from '../constructs/alerting/alert-topics';
 import { alarmArn, type AlarmTopics, type Severity } from '../constructs/alerting/facility-metrics';
 import { gpuNamespace, SPARE_OWNER } from '../constructs/compute/gpu-telemetry';
-import { inServiceNodesQuery, nodesBelow, spareNodesQuery } from '../constructs/capacity/contract-query';
+import {
+  inServiceNodesQuery,
+  nodesBelow,
+  reservationUtilizationQuery,
+  spareNodesQuery,
+} from '../constructs/capacity/contract-query';
 import { HallCapacityAlarms } from '../constructs/capacity/hall-capacity-alarms';
 import { NodeHealthAlarms } from '../constructs/capacity/node-health-alarms';
 import { TenantContractAlarms } from '../constructs/capacity/tenant-contract-alarms';
@@ -95,6 +100,7 @@ export class CapacityStack extends ColossusStack {
           region: env.region,
           tenant: t.tenantId,
           nodesQuery: inServiceNodesQuery(selector),
+          reservationQuery: reservationUtilizationQuery(selector),
           gpusPerNode,
           contractedGpus: t.contractedGpus,
           allocatedGpus: t.allocatedGpus,

@@ -72,6 +72,12 @@ export function unplacedReservationQuery(selector: HallSelector): string {
   return `SELECT MAX(${RESERVATION_AVAILABLE_METRIC}) FROM SCHEMA("${RESERVATION_NAMESPACE}", CapacityReservationId) WHERE ${tagWhere({ ...selector })} GROUP BY CapacityReservationId`;
 }
 
+/** The tenant's reservations' utilization, one series each: where reserved nodes sit idle. */
+export function reservationUtilizationQuery(selector: TenantSelector): string {
+  const where = tagWhere(Object.fromEntries(SELECTOR_TAGS.map((key) => [key, selector[key]])));
+  return `SELECT AVG(${RESERVATION_UTILIZATION_METRIC}) FROM SCHEMA("${RESERVATION_NAMESPACE}", CapacityReservationId) WHERE ${where} GROUP BY CapacityReservationId`;
+}
+
 /**
  * A GPU metric of one owner's nodes (constructs/compute/gpu-telemetry.ts: one namespace per
  * tenant, aggregated per SU), per SU (GROUP BY) or over all the owner's SUs.

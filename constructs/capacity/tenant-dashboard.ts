@@ -19,6 +19,8 @@ export interface TenantDashboardProps {
   readonly availabilityTarget: number;
   /** Each hall where the tenant has SUs: its spare nodes query, and one SU's nodes. */
   readonly halls: readonly { readonly id: string; readonly spareQuery: string; readonly nodesPerUnit: number }[];
+  /** The tenant's capacity reservations' utilization (contract-query.ts reservationUtilizationQuery). */
+  readonly reservationQuery: string;
   /** ARNs of every alarm that watches the tenant. */
   readonly alarmArns: readonly string[];
 }
@@ -34,7 +36,7 @@ type Widget = Record<string, unknown>;
 /**
  * One dashboard per tenant: its alarms' states (the burn-rate alarms among them); running GPUs
  * against the contract, allocation and ticket lines; spare cover per hall; bad minutes with the
- * burn rate over the range; and the error budget left. Budget left
+ * burn rate over the range; the error budget left; and its capacity reservations' utilization. Budget left
  * counts bad minutes from the start of the dashboard's range (14 days by default, the most a
  * Metrics Insights query can show): set the range to start on the 1st to read the month's budget.
  */
@@ -148,6 +150,15 @@ export class TenantDashboard extends Construct {
         width: HALF,
       },
     );
+
+    row(HEIGHT, {
+      widget: metric(
+        'Capacity reservation utilization (%), per reservation',
+        [query('reservations', props.reservationQuery, 'utilization', true)],
+        [{ label: 'every reserved node running', value: 100, color: '#2ca02c' }],
+      ),
+      width: WIDTH,
+    });
 
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: props.name,
