@@ -1,8 +1,9 @@
 import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 // cdktf's merge, so fragments combine exactly as in cdktf's own toTerraform.
 import { deepMerge } from 'cdktf/lib/util';
 import { ColossusError } from '../config/errors';
+import { SortedJsonSynthesizer, sortStackJson } from './stack-file';
 import { resolveTokens } from './token-resolution';
 
 /** What a synthesized stack declares, as far as references into it go. */
@@ -59,8 +60,10 @@ export function referencedAddresses(expression: string): string[] {
 /**
  * The references of a synthesized stack to resources or data sources it does not declare: a
  * value read from another stack without remote state. Terraform would refuse them at plan.
+ * `interpolating` is every string of the JSON holding `${` (keys too), when the caller already
+ * has them (sortStackJson collects them); otherwise the JSON is walked for them.
  */
-export function foreignReferences(json: StackJson): string[] {
+export function foreignReferences(json: StackJson, interpolating?: readonly string[]): string[] {
   const declared = (address: string): boolean => {
     const parts = address.split('.');
     const [block, type, name] =
@@ -68,16 +71,23 @@ export function foreignReferences(json: StackJson): string[] {
     return block?.[type]?.[name] !== undefined;
   };
   const foreign = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      if (!value.includes('${')) return;
-      for (const expression of interpolations(value))
-        for (const address of referencedAddresses(expression)) if (!declared(address)) foreign.add(address);
-    } else if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
-  };
-  visit(json);
+  for (const text of interpolating ?? interpolatingStrings(json))
+    for (const expression of interpolations(text))
+      for (const address of referencedAddresses(expression)) if (!declared(address)) foreign.add(address);
   return [...foreign].sort();
+}
+
+/** Every string of a JSON value, keys included, that holds `${`. */
+function interpolatingStrings(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'string') {
+    if (value.includes('${')) into.add(value);
+  } else if (Array.isArray(value)) for (const v of value) interpolatingStrings(v, into);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('${')) into.add(k);
+      interpolatingStrings(v, into);
+    }
+  return into;
 }
 
 /**
@@ -91,14 +101,25 @@ export function foreignReferences(json: StackJson): string[] {
  * stack does not declare: the synthesized JSON is checked for exactly that, and synth fails.
  */
 export class SelfContainedStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // cdktf's settings for its own synthesizer (error annotations, HCL), read from it, kept.
+    const stock = this.synthesizer as unknown as { continueOnErrorAnnotations: boolean; hclOutput: boolean };
+    this.synthesizer = new SortedJsonSynthesizer(this, {
+      continueOnErrorAnnotations: stock.continueOnErrorAnnotations,
+      hclOutput: stock.hclOutput,
+    });
+  }
+
   override prepareStack(): void {
     // What the skipped pass did first, and still must happen: every stack gets a backend.
     this.ensureBackendExists();
   }
 
+  /** The stack's JSON, its keys sorted (the order its file is written in, SortedJsonSynthesizer). */
   override toTerraform(): Record<string, unknown> {
-    const json = this.terraformJson();
-    const foreign = foreignReferences(json as StackJson);
+    const { json, interpolating } = sortStackJson(this.terraformJson());
+    const foreign = foreignReferences(json as StackJson, interpolating);
     if (foreign.length > 0) {
       throw new ColossusError(`stack ${this.node.id} references what it does not declare`, [
         ...foreign.map(

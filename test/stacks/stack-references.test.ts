@@ -41,6 +41,13 @@ describe('interpolations and referenced addresses', () => {
     };
     expect(foreignReferences(json)).toEqual(['aws_vpc.other', 'data.aws_ami.missing']);
   });
+
+  it('reads a reference spelled in a key, and takes the interpolating strings when given them', () => {
+    const json = { resource: { aws_vpc: { own: { tags: { '${aws_vpc.elsewhere.id}': 'x' } } } } };
+    expect(foreignReferences(json)).toEqual(['aws_vpc.elsewhere']);
+    // Given the strings (as sortStackJson collects them), only those are read.
+    expect(foreignReferences(json, ['${aws_subnet.gone.id}', '${aws_vpc.own.id}'])).toEqual(['aws_subnet.gone']);
+  });
 });
 
 describe('SelfContainedStack', () => {

@@ -9,6 +9,17 @@ import { resolveTokens } from '../../stacks/token-resolution';
 const cdktfResolve = (scope: TerraformStack, value: unknown): unknown =>
   Tokenization.resolve(value, { scope, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
 
+/** The value with every object's keys in sorted order: how cdktf's json-stable-stringify writes it. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+  );
+}
+
 /** Where two JSON texts first differ, with some context, so a failure is readable. */
 function firstDifference(ours: string, theirs: string): string | undefined {
   if (ours === theirs) return undefined;
@@ -70,7 +81,10 @@ describe('resolveTokens', () => {
 });
 
 describe('SelfContainedStack.toTerraform', () => {
-  /** Every stack (or the named ones) of an environment: our JSON against cdktf's own, text for text. */
+  /**
+   * Every stack (or the named ones) of an environment: our JSON against cdktf's own, text for text
+   * once cdktf's is in the sorted key order its file is written in; ours is already in it.
+   */
   function compare(environment: string, target: Target, only?: (names: string[]) => string[]): number {
     const config = loadConfig({ environment });
     const app = Testing.app();
@@ -79,7 +93,7 @@ describe('SelfContainedStack.toTerraform', () => {
     for (const stack of all.filter((s) => names.includes(s.node.id))) {
       Testing.synth(stack); // aspects, as in a synth
       const ours = JSON.stringify(SelfContainedStack.prototype.toTerraform.call(stack), null, 2);
-      const theirs = JSON.stringify(TerraformStack.prototype.toTerraform.call(stack), null, 2);
+      const theirs = JSON.stringify(sortedKeys(TerraformStack.prototype.toTerraform.call(stack)), null, 2);
       expect({ stack: stack.node.id, difference: firstDifference(ours, theirs) }).toEqual({
         stack: stack.node.id,
         difference: undefined,
