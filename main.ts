@@ -35,6 +35,7 @@ import {
 } from './stacks/synth-output';
 import { formatSummary, gateVerdicts, isQuiet, resourceCount } from './stacks/synth-summary';
 import { skipTokenCreationTraces } from './stacks/token-traces';
+import { collectGarbage, forgetTokens } from './stacks/synth-memory';
 
 skipTokenCreationTraces();
 
@@ -162,22 +163,31 @@ async function main(): Promise<void> {
     const writer = (threaded ? threadReportWriter : inlineReportWriter)({ outdir: staging, environment });
     stopWriter = writer.stop;
     const owned = parts.length > 1 ? new Set(parts[0]) : undefined;
-    const app = new App({ outdir: staging });
-    deferErrorAnnotations();
-    const built = buildStacks(app, config, target, {
-      stateDir,
-      only: only ?? parts[0],
-      onReport: (report) => {
-        if (!owned || owned.has(report.stack)) writer.add(report, true);
-      },
-    });
-    await turn();
-    app.synth();
-    await turn();
-    const mine: TerraformStack[] = owned ? built.filter((s) => owned.has(s.node.id)) : built;
-    // Every stack has its report (stackReports fails otherwise), each passed on once.
-    for (const report of stackReports(mine)) if (!writer.has(report.stack)) writer.add(report, true);
-    const errors = errorAnnotations(mine);
+    // Built and synthesized in a function of its own, so the construct tree is garbage once it returns.
+    const synthesizeHere = async (): Promise<ReturnType<typeof errorAnnotations>> => {
+      const app = new App({ outdir: staging });
+      deferErrorAnnotations();
+      const built = buildStacks(app, config, target, {
+        stateDir,
+        only: only ?? parts[0],
+        onReport: (report) => {
+          if (!owned || owned.has(report.stack)) writer.add(report, true);
+        },
+      });
+      await turn();
+      app.synth();
+      await turn();
+      const mine: TerraformStack[] = owned ? built.filter((s) => owned.has(s.node.id)) : built;
+      // Every stack has its report (stackReports fails otherwise), each passed on once.
+      for (const report of stackReports(mine)) if (!writer.has(report.stack)) writer.add(report, true);
+      return errorAnnotations(mine);
+    };
+    const errors = await synthesizeHere();
+    // The tokens would keep the tree (prod: 100 MB) alive while isolation is proved; let it go now.
+    if (require.main === module) {
+      forgetTokens();
+      collectGarbage();
+    }
     for (const part of others) {
       await part.done;
       mergePart(part.dir, staging, part.owned);
