@@ -1,4 +1,5 @@
 import { asList, blocks, ofType, referencedResources, type PolicyStatement } from './attributes';
+import { wildcardMatch } from './iam-wildcard';
 import type { Resource, StackModel } from './model';
 
 /**
@@ -221,14 +222,7 @@ export function grantingDocuments(stack: StackModel): PolicyDocument[] {
 
 /** Whether an action pattern (with * and ? wildcards, case-insensitive) matches an action. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('')
-      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-    'i',
-  );
-  return regex.test(action);
+  return wildcardMatch(pattern, action, true);
 }
 
 /** The strings of a statement field (Action, Resource, ...). */

@@ -13,15 +13,33 @@ import { check } from './check';
 
 const KEY_ARGUMENTS = ['kms_key_id', 'kms_master_key_id', 'kms_key_arn'];
 
-/** Every KMS key argument of a resource's arguments, nested blocks included, with its path. */
-function keyArguments(value: unknown, path: string): { path: string; value: string }[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => keyArguments(v, `${path}[${i}]`));
-  if (!value || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([k, v]) => {
-    const here = path ? `${path}.${k}` : k;
-    if (KEY_ARGUMENTS.includes(k) && typeof v === 'string') return [{ path: here, value: v }];
-    return keyArguments(v, here);
-  });
+/**
+ * Every KMS key argument of a resource's arguments, nested blocks included, with its path. The
+ * path is spelled only for an argument found: this walks every argument of every resource.
+ */
+function keyArguments(value: unknown): { path: string; value: string }[] {
+  const found: { path: string; value: string }[] = [];
+  const trail: (string | number)[] = [];
+  const spell = () => trail.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        trail.push(i);
+        walk(v[i]);
+        trail.pop();
+      }
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    for (const [k, child] of Object.entries(v)) {
+      trail.push(k);
+      if (KEY_ARGUMENTS.includes(k) && typeof child === 'string') found.push({ path: spell(), value: child });
+      else walk(child);
+      trail.pop();
+    }
+  };
+  walk(value);
+  return found;
 }
 
 function keyCheck(stack: StackModel, r: Resource, attribute: string, context: RuleContext) {
@@ -208,7 +226,7 @@ export const encryptionRules: Rule[] = [
     // Key arguments at any depth: launch template block devices, bucket encryption rules, ...
     check: (stack) =>
       stack.resources.flatMap((r) =>
-        keyArguments(r.attrs, '').map(({ path, value }) =>
+        keyArguments(r.attrs).map(({ path, value }) =>
           check(r, path, value, !/(^|:)alias\/aws\//.test(String(value)), 'an AWS-managed key alias'),
         ),
       ),

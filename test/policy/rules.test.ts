@@ -636,6 +636,36 @@ describe('the rule pack', () => {
     });
   });
 
+  it('names the path of each KMS key argument it finds at any depth (CLX-ENC-010)', () => {
+    const stack = model({
+      aws_s3_bucket_server_side_encryption_configuration: {
+        e: {
+          bucket: BUCKET,
+          rule: [
+            { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: KEY } },
+            {
+              apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'alias/aws/s3' },
+            },
+          ],
+        },
+      },
+      aws_sns_topic: { t: { name: 't', kms_master_key_id: 'alias/aws/sns' } },
+    });
+    expect(rowsOf('CLX-ENC-010', stack).map((r) => [r.address, r.evidence?.attribute, r.status])).toEqual([
+      [
+        'aws_s3_bucket_server_side_encryption_configuration.e',
+        'rule[0].apply_server_side_encryption_by_default.kms_master_key_id',
+        'pass',
+      ],
+      [
+        'aws_s3_bucket_server_side_encryption_configuration.e',
+        'rule[1].apply_server_side_encryption_by_default.kms_master_key_id',
+        'fail',
+      ],
+      ['aws_sns_topic.t', 'kms_master_key_id', 'fail'],
+    ]);
+  });
+
   it('reports "not applicable" when a stack has none of the resources a rule reads', () => {
     for (const id of ['CLX-MON-001', 'CLX-MON-002', 'CLX-MON-003', 'CLX-IAM-002', 'CLX-NET-011']) {
       expect(rowsOf(id, model({ aws_vpc: { v: { cidr_block: '10.0.0.0/16' } } })).map((r) => r.status)).toEqual([

@@ -8,6 +8,8 @@
  * IfExists. Anything else is "unknown": the caller reports it as "cannot prove".
  */
 
+import { wildcardMatch } from '../../iam-wildcard';
+
 export interface Statement {
   readonly effect: 'Allow' | 'Deny';
   /** undefined: an identity policy (no Principal element). */
@@ -79,25 +81,7 @@ export function parsePolicy(document: unknown): Parsed {
   return { ok: true, statements };
 }
 
-/** Each pattern's expression, built once: the proof matches the same few patterns thousands of times. */
-const wildcardExpressions = new Map<string, RegExp>();
-
-/** IAM wildcards: * any run of characters, ? any one character. */
-export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
-  let re = wildcardExpressions.get(key);
-  if (!re) {
-    re = new RegExp(
-      `^${pattern
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('')}$`,
-      ignoreCase ? 'is' : 's',
-    );
-    wildcardExpressions.set(key, re);
-  }
-  return re.test(value);
-}
+export { wildcardMatch } from '../../iam-wildcard';
 
 export type Tri = 'yes' | 'no' | { readonly unknown: string };
 
@@ -138,12 +122,7 @@ export function evaluateCondition(c: Statement['conditions'][number], request: R
   if (!present || present.length === 0) return ifExists || negated ? 'yes' : 'no';
   const match = (pattern: string, value: string) => {
     if (operator.startsWith('StringLike') || operator.startsWith('StringNotLike') || operator.startsWith('Arn'))
-      return operator.startsWith('ArnEquals') ||
-        operator.startsWith('ArnNotEquals') ||
-        operator.startsWith('ArnLike') ||
-        operator.startsWith('ArnNotLike')
-        ? wildcardMatch(pattern, value)
-        : wildcardMatch(pattern, value);
+      return wildcardMatch(pattern, value);
     if (operator === 'Bool') return pattern.toLowerCase() === value.toLowerCase();
     return pattern === value;
   };
