@@ -5,7 +5,6 @@ import type { IConstruct } from 'constructs';
 // cdktf's own token tests, so "might hold a token" means exactly what it means to cdktf (pinned
 // at 0.21.0; test/stacks/token-resolution.test.ts compares the result with cdktf's resolve).
 import {
-  containsMapToken,
   containsNumberListTokenElement,
   containsStringListTokenElement,
   extractTokenDouble,
@@ -20,26 +19,51 @@ const TOKEN_MARKER = '{TfToken[';
 /** The pattern cdktf looks for in a string to find numbers that are tokens (encoding.js). */
 const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
 
+/**
+ * Strings already found plain. Whether a string is plain depends on its text alone, and a prod
+ * synth asks 1.5 million times about 40,000 distinct strings (its keys are 2,400 names).
+ */
+const PLAIN = new Set<string>();
+/** A bound on PLAIN, far above any environment's distinct strings: it is a cache, not a record. */
+const PLAIN_LIMIT = 500_000;
+
 function plainString(s: string): boolean {
-  return (
+  if (PLAIN.has(s)) return true;
+  const plain =
     !s.includes(TOKEN_MARKER) &&
     s !== Token.STRING_MAP_TOKEN_VALUE &&
     s !== Token.ANY_MAP_TOKEN_VALUE &&
-    !NUMBER_IN_STRING.test(s)
-  );
+    !NUMBER_IN_STRING.test(s);
+  if (plain) {
+    if (PLAIN.size >= PLAIN_LIMIT) PLAIN.clear();
+    PLAIN.add(s);
+  }
+  return plain;
 }
 
+/**
+ * cdktf encodes a number token as a double whose top 16 bits are 0xfdff (a string's) or 0xfbff (a
+ * list's) (encoding.js): sign set and an exponent of 2^992 or 2^960, so every token is below
+ * -1e288. Anything above -1e280 is told plain without decoding its bits.
+ */
+const BELOW_EVERY_NUMBER_TOKEN = -1e280;
+
 function plainNumber(n: number): boolean {
+  if (n > BELOW_EVERY_NUMBER_TOKEN) return n !== Token.NUMBER_MAP_TOKEN_VALUE;
   return n !== Token.NUMBER_MAP_TOKEN_VALUE && extractTokenDouble(n, false) === undefined;
 }
 
-/** Something cdktf would not walk as plain data: a token, a construct, a function. */
+/** An element a list token could be: a string holding a marker, or a number in the tokens' range. */
+function markedElement(x: unknown): boolean {
+  return (typeof x === 'string' && !plainString(x)) || (typeof x === 'number' && !(x > BELOW_EVERY_NUMBER_TOKEN));
+}
+
+/**
+ * Something cdktf would not walk as plain data: a token or a construct. (A map token is a key
+ * holding a marker: its object's keys are not all plain, and it goes to cdktf for that.)
+ */
 function special(value: object): boolean {
-  return (
-    Tokenization.isResolvable(value) ||
-    containsMapToken(value as Record<string, unknown>) ||
-    ('_children' in value && '_metadata' in value)
-  );
+  return Tokenization.isResolvable(value) || ('_children' in value && '_metadata' in value);
 }
 
 /**
@@ -83,7 +107,9 @@ export function resolveTokens<T>(scope: IConstruct, value: T, strings: Map<strin
     }
     if (v === null || v instanceof Date) return v;
     if (Array.isArray(v)) {
-      if (containsStringListTokenElement(v) || containsNumberListTokenElement(v)) return delegate(v);
+      // cdktf's own list-token tests, asked only when some element could be one.
+      if (v.some(markedElement) && (containsStringListTokenElement(v) || containsNumberListTokenElement(v)))
+        return delegate(v);
       const out: unknown[] = [];
       for (let i = 0; i < v.length; i++) {
         path.push(String(i));

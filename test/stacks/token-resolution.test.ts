@@ -55,6 +55,19 @@ describe('resolveTokens', () => {
       () => ({ d: new Date(0), t: true, n: null, s: '1e5', x: 1e300 }),
     ],
     ['a nested resolvable', () => [{ deep: [{ resolve: () => ({ r: vpc.id }) }] }]],
+    [
+      "a number token beside numbers far below zero that are not tokens (one in the tokens' own exponent range)",
+      () => ({ a: -1e300, b: -5e298, c: -1e279, n: vpc.getNumberAttribute('x'), l: [-5e298, 1] }),
+    ],
+    [
+      'a list token and a map token beside lists and maps of plain strings and numbers',
+      () => ({
+        plain: ['a', 1, 'b', -5e298],
+        list: vpc.getListAttribute('l'),
+        numbers: vpc.getNumberListAttribute('nl'),
+        map: { plain: 'x', tags: vpc.getStringMapAttribute('tags') },
+      }),
+    ],
   ])('gives what cdktf gives for %s', (_what, make) => {
     const ours = JSON.stringify(resolveTokens(stack, make()));
     const theirs = JSON.stringify(cdktfResolve(stack, make()));
