@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
 import { ColossusError } from './config/errors';
 import { loadConfig } from './config/load';
-import { assertContractedCapacity, clusterResilience } from './config/resilience';
+import { assertContractedCapacity, environmentResilience } from './config/resilience';
 import { writeResilienceReports } from './policy/resilience/report';
 import { writeCapacityReports } from './policy/capacity/report';
 import { parseTarget } from './config/target';
@@ -119,7 +119,10 @@ async function main(): Promise<void> {
     return;
   }
   // No stack is built for a facility where one failure would break a tenant's contract.
-  assertContractedCapacity(config);
+  // The scenarios and the sharding plan are worked out once here, for the gate, synth and reports.
+  const resilience = environmentResilience(config);
+  assertContractedCapacity(config, resilience);
+  const plans = planStacks(config);
   const environment = config.environment.name;
   const selection = parseStackSelection(process.env.COLOSSUS_STACKS, stackOptions);
   const only = selection.length > 0 ? selection : undefined;
@@ -131,7 +134,7 @@ async function main(): Promise<void> {
   );
   checkOutdir(outdir, context);
   const jobs = synthJobs(process.env.COLOSSUS_SYNTH_JOBS);
-  const weights = stackResourceCounts(config).map((s) => ({ name: s.name, weight: s.count }));
+  const weights = stackResourceCounts(config, plans).map((s) => ({ name: s.name, weight: s.count }));
   // Split only a whole environment, and only when run as the program (not inside a test runner).
   const parts = !only && jobs > 1 && require.main === module ? balancedParts(weights, jobs) : [];
 
@@ -169,6 +172,7 @@ async function main(): Promise<void> {
       deferErrorAnnotations();
       const built = buildStacks(app, config, target, {
         stateDir,
+        plans,
         only: only ?? parts[0],
         onReport: (report) => {
           if (!owned || owned.has(report.stack)) writer.add(report, true);
@@ -196,7 +200,7 @@ async function main(): Promise<void> {
       errors.push(...result.errors);
     }
     rmSync(join(staging, '.parts'), { recursive: true, force: true });
-    const written = writer.finish(planStacks(config).map((p) => p.name));
+    const written = writer.finish(plans.map((p) => p.name));
     written.catch(() => undefined); // awaited below, once isolation is proved beside it
     await turn();
     // Every report is written before any gate, so a rejected synth can still be read.
@@ -205,8 +209,8 @@ async function main(): Promise<void> {
       allowedSharedServices: config.isolation?.allowedSharedServices,
     });
     writeIsolationReports(staging, isolation);
-    writeResilienceReports(config, staging);
-    writeCapacityReports(config, staging);
+    writeResilienceReports(config, staging, resilience);
+    writeCapacityReports(config, staging, resilience);
     await written;
     await turn();
 
@@ -240,7 +244,7 @@ async function main(): Promise<void> {
           leaks: isolation.leaks.length + isolation.findings.length,
           unproven: isolation.unproven.length,
           tenants: isolation.tenants.length,
-          scenarios: config.clusters.reduce((n, c) => n + clusterResilience(config, c).scenarios.length, 0),
+          scenarios: [...resilience.values()].reduce((n, r) => n + r.scenarios.length, 0),
         };
         const summary = formatSummary({
           environment,

@@ -186,6 +186,22 @@ export function enumerateFailures(cluster: ClusterConfig): FailureScenario[] {
   return scenarios;
 }
 
+/** Each cluster's failure scenarios, by cluster id: worked out once, read by the gate and every report. */
+export type EnvironmentResilience = ReadonlyMap<string, ClusterResilience>;
+
+export function environmentResilience(config: ColossusConfig): EnvironmentResilience {
+  return new Map(config.clusters.map((cluster) => [cluster.id, clusterResilience(config, cluster)]));
+}
+
+/** A cluster's resilience from `known` when it is there, else worked out. */
+export function resilienceOf(
+  config: ColossusConfig,
+  cluster: ClusterConfig,
+  known?: EnvironmentResilience,
+): ClusterResilience {
+  return known?.get(cluster.id) ?? clusterResilience(config, cluster);
+}
+
 export function clusterResilience(config: ColossusConfig, cluster: ClusterConfig): ClusterResilience {
   return {
     environment: config.environment.name,
@@ -209,8 +225,8 @@ export function contractBreaches(resilience: ClusterResilience): string[] {
 }
 
 /** The synth-time proof: throws, naming each failure and tenant, if any single failure breaks a contract. */
-export function assertContractedCapacity(config: ColossusConfig): void {
-  const breaches = config.clusters.flatMap((cluster) => contractBreaches(clusterResilience(config, cluster)));
+export function assertContractedCapacity(config: ColossusConfig, known?: EnvironmentResilience): void {
+  const breaches = config.clusters.flatMap((cluster) => contractBreaches(resilienceOf(config, cluster, known)));
   if (breaches.length > 0) {
     throw new ColossusError(
       `a single failure takes a tenant below its contracted GPUs (in ${configSourceOf(config)})`,

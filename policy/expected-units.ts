@@ -1,7 +1,7 @@
 import { scalableUnitSlots } from '../config/capacity';
 import { cduIds } from '../config/cooling';
 import type { ColossusConfig } from '../config/schema';
-import { planStacks } from '../stacks/sharding';
+import { planStacks, type StackPlan } from '../stacks/sharding';
 import { tenantDataBuckets } from '../stacks/audit-stack';
 import type { ExpectedUnits } from './model';
 import { capacityExpectation } from './capacity-expectations';
@@ -11,9 +11,12 @@ import { capacityExpectation } from './capacity-expectations';
  * not against what happened to be synthesized: deleting every alarm of a CDU, every SU of a
  * hall, or a whole tenant then fails instead of passing with nothing to check.
  */
-export function expectedUnits(config: ColossusConfig): Map<string, ExpectedUnits> {
+export function expectedUnits(
+  config: ColossusConfig,
+  plans: readonly StackPlan[] = planStacks(config),
+): Map<string, ExpectedUnits> {
   const result = new Map<string, ExpectedUnits>();
-  for (const plan of planStacks(config)) {
+  for (const plan of plans) {
     switch (plan.layer) {
       case 'monitoring':
         result.set(plan.name, {

@@ -27,7 +27,11 @@ import { withUpstream } from './selection';
  * target suits the environment, and no stack would grow past MAX_RESOURCES_PER_STACK
  * (counted from config, in milliseconds). Errors name the environment file and the field.
  */
-export function preflight(config: ColossusConfig, target: Target = { kind: 'aws' }): void {
+export function preflight(
+  config: ColossusConfig,
+  target: Target = { kind: 'aws' },
+  plans: readonly StackPlan[] = planStacks(config),
+): void {
   const misfit = checkTargetRules(config.environment, target.kind);
   if (misfit.length > 0) {
     throw new ColossusError(
@@ -35,7 +39,7 @@ export function preflight(config: ColossusConfig, target: Target = { kind: 'aws'
       misfit.map((p) => `${formatPath(p.path, config)}: ${p.message}`),
     );
   }
-  const problems = [...oversizedStacks(config), ...outputCollisions(config)];
+  const problems = [...oversizedStacks(config, plans), ...outputCollisions(config)];
   if (problems.length > 0) {
     throw new ConfigError(
       configSourceOf(config),
@@ -90,6 +94,8 @@ export interface BuildOptions {
   readonly only?: readonly string[];
   /** Each stack's compliance report, as soon as synth has made it (policy/reports/writer.ts). */
   readonly onReport?: (report: StackReport) => void;
+  /** The sharding plan of this config, when the caller already has it (planStacks is not free in prod). */
+  readonly plans?: readonly StackPlan[];
 }
 
 /** Builds every stack the sharding plan lists, in order. */
@@ -100,10 +106,11 @@ export function buildStacks(
   options: BuildOptions = {},
 ): TerraformStack[] {
   const env = config.environment.name;
-  preflight(config, target);
+  const plans = options.plans ?? planStacks(config);
+  preflight(config, target, plans);
   // Every stack gets these; spread them first in each case below.
   const common = { config, target, ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
-  const compliance = complianceAspectFor(config).expect(expectedUnits(config));
+  const compliance = complianceAspectFor(config).expect(expectedUnits(config, plans));
   if (options.onReport) compliance.onReport(options.onReport);
   const build = (plan: StackPlan): TerraformStack => {
     try {
@@ -157,7 +164,7 @@ export function buildStacks(
         });
     }
   };
-  const stacks = planStacks(config).map(build);
+  const stacks = plans.map(build);
   // Remote state reads become stack dependencies, so `cdktf deploy` orders the stacks itself;
   // every stack keeps its state in the bucket the bootstrap stack creates.
   const byName = new Map(stacks.map((s) => [s.node.id, s]));

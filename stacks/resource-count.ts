@@ -50,8 +50,11 @@ export function stackResourceCount(config: ColossusConfig, plan: StackPlan): Cou
 }
 
 /** Each stack's name, resource count, contents by type and estimated plan seconds, in plan order. */
-export function stackResourceCounts(config: ColossusConfig): ({ name: string } & Counts)[] {
-  return planStacks(config).map((plan) => ({ name: plan.name, ...stackResourceCount(config, plan) }));
+export function stackResourceCounts(
+  config: ColossusConfig,
+  plans: readonly StackPlan[] = planStacks(config),
+): ({ name: string } & Counts)[] {
+  return plans.map((plan) => ({ name: plan.name, ...stackResourceCount(config, plan) }));
 }
 
 /**
@@ -59,10 +62,13 @@ export function stackResourceCounts(config: ColossusConfig): ({ name: string } &
  * over the plan budget (a split hall's part is over only when one SU alone is), or named like
  * another stack (a hall id ending in -part-<n> next to a split hall).
  */
-export function oversizedStacks(config: ColossusConfig): { path: (string | number)[]; message: string }[] {
+export function oversizedStacks(
+  config: ColossusConfig,
+  plans: readonly StackPlan[] = planStacks(config),
+): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   const seen = new Map<string, string>();
-  for (const plan of planStacks(config)) {
+  for (const plan of plans) {
     const s = { name: plan.name, ...stackResourceCount(config, plan) };
     const what = plan.layer === 'compute' && plan.parts > 1 ? `part ${plan.part} of hall ${plan.hall.id}` : plan.layer;
     const earlier = seen.get(plan.name);

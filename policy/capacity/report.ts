@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterCapacity, MAX_INSIGHTS_SERIES } from '../../config/capacity';
-import { clusterResilience } from '../../config/resilience';
+import { resilienceOf, type EnvironmentResilience } from '../../config/resilience';
 import type { ColossusConfig } from '../../config/schema';
 import { burnRateAlarms, errorBudgetMinutes } from '../../config/slo';
 import { HALL_CAPACITY_ALARMS, NODE_HEALTH_ALARMS, TENANT_CAPACITY_ALARMS } from '../../config/resource-names';
@@ -15,12 +15,12 @@ const MONTH_MINUTES = 30 * 24 * 60;
  * cover per hall, the alarms and SLO that watch it and the worst single failure of the
  * resilience proof, side by side. Built from config, as the alarms are.
  */
-export function capacityMarkdown(config: ColossusConfig, clusterId: string): string {
+export function capacityMarkdown(config: ColossusConfig, clusterId: string, known?: EnvironmentResilience): string {
   const cluster = config.clusters.find((c) => c.id === clusterId)!;
   const env = config.environment.name;
   const prefix = `${env}-${cluster.id}`;
   const capacity = clusterCapacity(cluster);
-  const worst = new Map(tenantWorstCases(clusterResilience(config, cluster)).map((w) => [w.tenantId, w]));
+  const worst = new Map(tenantWorstCases(resilienceOf(config, cluster, known)).map((w) => [w.tenantId, w]));
   const lines = [
     `# Capacity of ${prefix}`,
     '',
@@ -84,14 +84,14 @@ export function capacityMarkdown(config: ColossusConfig, clusterId: string): str
 }
 
 /** Writes <outdir>/capacity/<env>-<cluster>.md for every cluster with tenants; returns the paths. */
-export function writeCapacityReports(config: ColossusConfig, outdir: string): string[] {
+export function writeCapacityReports(config: ColossusConfig, outdir: string, known?: EnvironmentResilience): string[] {
   const dir = join(outdir, 'capacity');
   mkdirSync(dir, { recursive: true });
   return config.clusters
     .filter((c) => c.tenants.length > 0)
     .map((cluster) => {
       const path = join(dir, `${config.environment.name}-${cluster.id}.md`);
-      writeFileSync(path, capacityMarkdown(config, cluster.id));
+      writeFileSync(path, capacityMarkdown(config, cluster.id, known));
       return path;
     });
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  clusterResilience,
+  resilienceOf,
+  type EnvironmentResilience,
   contractBreaches,
   type ClusterResilience,
   type FailureScenario,
@@ -163,11 +164,15 @@ export function resilienceMarkdown(resilience: ClusterResilience): string {
 }
 
 /** Writes <outdir>/resilience/<env>-<cluster>.{json,md} for every cluster; returns the paths. */
-export function writeResilienceReports(config: ColossusConfig, outdir: string): string[] {
+export function writeResilienceReports(
+  config: ColossusConfig,
+  outdir: string,
+  known?: EnvironmentResilience,
+): string[] {
   const dir = join(outdir, 'resilience');
   mkdirSync(dir, { recursive: true });
   return config.clusters.flatMap((cluster) => {
-    const resilience = clusterResilience(config, cluster);
+    const resilience = resilienceOf(config, cluster, known);
     const base = join(dir, `${config.environment.name}-${cluster.id}`);
     writeFileSync(`${base}.json`, resilienceJson(resilience));
     writeFileSync(`${base}.md`, resilienceMarkdown(resilience));
