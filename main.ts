@@ -1,3 +1,5 @@
+// First, so the packages below load without their source maps (see the module).
+import './stacks/dependency-source-maps';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
