@@ -27,14 +27,21 @@ const FEED_SIGNALS: readonly Signal[] = [
 ];
 
 /** Dimensions of an alarm: its own and those of the metrics of its metric queries. */
+/** Each alarm's dimensions, read once: every coverage rule asks for them of every alarm of the stack. */
+const dimensionsRead = new WeakMap<Resource, Record<string, string>>();
+
 function dimensionsOf(alarm: Resource): Record<string, string> {
+  const known = dimensionsRead.get(alarm);
+  if (known) return known;
   const all: Record<string, unknown>[] = [alarm.attrs.dimensions as Record<string, unknown>];
   for (const q of blocks(alarm.attrs.metric_query))
     for (const m of blocks(q.metric)) all.push(m.dimensions as Record<string, unknown>);
-  return Object.assign(
+  const dimensions = Object.assign(
     {},
     ...all.filter(Boolean).map((d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, String(v)]))),
-  );
+  ) as Record<string, string>;
+  dimensionsRead.set(alarm, dimensions);
+  return dimensions;
 }
 
 /**
