@@ -1,5 +1,5 @@
-// First, so the packages below load without their source maps (see the module).
-import './stacks/dependency-source-maps';
+// First: how the packages below load (see the module).
+import './stacks/module-loading';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
