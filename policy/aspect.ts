@@ -4,7 +4,8 @@ import { describeRow, evaluateStack } from './evaluate';
 import type { ExpectedUnits, Rule, StackModel, StackReport } from './model';
 import { RULES, RULES_BY_ID } from './rules';
 import { stackModel, type SynthesizedStackJson, type TaggablePredicate } from './stack-model';
-import { codeSuppressions, type Suppression } from './suppressions';
+import { codeSuppressions } from './code-suppressions';
+import type { Suppression } from './suppressions';
 
 export interface ComplianceAspectOptions {
   /** Suppressions from config; those declared in code are read from the constructs. */

@@ -1,6 +1,5 @@
-import type { IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
-import { ColossusError } from '../config/errors';
+// The rules of a suppression, apart from the constructs that declare one (policy/code-suppressions.ts):
+// the report writer's thread reads these without loading cdktf.
 
 /**
  * An accepted exception to one rule for one construct (and the resources under it).
@@ -20,7 +19,6 @@ export interface Suppression {
 export const MIN_REASON_LENGTH = 20;
 const RULE_ID = /^CLX-[A-Z]{3}-\d{3}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const METADATA_TYPE = 'colossus:compliance-suppression';
 
 /** Problems with a suppression's own fields, as readable sentences. */
 export function suppressionProblems(s: Omit<Suppression, 'source'>): string[] {
@@ -49,33 +47,4 @@ export function isExpired(s: Pick<Suppression, 'expires'>, today: Date): boolean
 /** Whether a resource at this construct path falls under the suppression. */
 export function covers(s: Pick<Suppression, 'path'>, resourcePath: string): boolean {
   return resourcePath === s.path || resourcePath.startsWith(`${s.path}/`);
-}
-
-export interface SuppressOptions {
-  readonly reason: string;
-  readonly expires?: string;
-}
-
-/**
- * Declares, next to a construct, that one rule does not apply to it. Fails at once with a
- * clear message when the reason is missing or short, or the expiry is not a date.
- */
-export function suppress(scope: IConstruct, rule: string, options: SuppressOptions): void {
-  if (TerraformStack.isStack(scope) || !scope.node.scope) {
-    throw new ColossusError('Invalid compliance suppression', [
-      `suppression of ${rule} on ${scope.node.path || '(app)'}: suppress a construct, not a whole stack or app`,
-    ]);
-  }
-  const suppression = { rule, path: scope.node.path, reason: options.reason, expires: options.expires };
-  const problems = suppressionProblems(suppression);
-  if (problems.length) throw new ColossusError('Invalid compliance suppression', problems);
-  scope.node.addMetadata(METADATA_TYPE, suppression);
-}
-
-/** Suppressions declared in code on the constructs of a stack. */
-export function codeSuppressions(stack: IConstruct): Suppression[] {
-  return stack.node
-    .findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type === METADATA_TYPE))
-    .map((m) => ({ ...(m.data as Omit<Suppression, 'source'>), source: 'code' as const }));
 }

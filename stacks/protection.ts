@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { type IAspect, TerraformResource, TerraformStack } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { suppress } from '../policy/suppressions';
+import { suppress } from '../policy/code-suppressions';
 
 /** The compliance rule that asks for prevent_destroy on each type (policy/rules/lifecycle.ts). */
 const PROTECTION_RULES: Readonly<Record<string, string>> = {

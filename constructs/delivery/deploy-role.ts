@@ -3,7 +3,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { suppress } from '../../policy/suppressions';
+import { suppress } from '../../policy/code-suppressions';
 import { deployBoundary, deployPolicy, type DeliveryScope, type RoleBoundaries } from './delivery-policies';
 import { githubSubject, githubTrustPolicy } from './github-oidc';
 

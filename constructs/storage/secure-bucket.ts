@@ -5,7 +5,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { suppress } from '../../policy/suppressions';
+import { suppress } from '../../policy/code-suppressions';
 
 /** Why an emulator environment drops the TLS-only policy (README, "Deploying and state"). */
 export const EMULATOR_TLS_POLICY_GAP =

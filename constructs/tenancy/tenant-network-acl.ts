@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { suppress } from '../../policy/suppressions';
+import { suppress } from '../../policy/code-suppressions';
 import { NetworkAcl } from '@cdktf/provider-aws/lib/network-acl';
 import { NetworkAclRule } from '@cdktf/provider-aws/lib/network-acl-rule';
 import { NetworkAclAssociation } from '@cdktf/provider-aws/lib/network-acl-association';

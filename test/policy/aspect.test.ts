@@ -11,7 +11,8 @@ import { suppressionSchema } from '../../config/schema';
 import { ComplianceAspect, complianceReport, sourceLocatedPaths } from '../../policy/aspect';
 import type { ReportRow } from '../../policy/model';
 import { assertNoErrors, errorAnnotations } from '../../policy/gate';
-import { suppress, type Suppression } from '../../policy/suppressions';
+import { suppress } from '../../policy/code-suppressions';
+import type { Suppression } from '../../policy/suppressions';
 import { DEFAULT_TAGS } from './fixtures';
 
 const TODAY = new Date('2026-06-01T12:00:00Z');
