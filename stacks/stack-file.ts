@@ -16,28 +16,50 @@ export interface SortedStackJson {
 }
 
 /**
- * A copy of a stack's JSON whose objects list their keys in sorted order (the order cdktf's
- * json-stable-stringify writes), made in the one walk that also collects the strings holding an
- * interpolation, so the reference check needs no walk of its own.
+ * A stack's JSON with every object listing its keys in sorted order (the order cdktf's
+ * json-stable-stringify writes), copied only where out of order, made in the one walk that also
+ * collects the strings holding an interpolation, so the reference check needs no walk of its own.
+ * The input is never changed; what was in order already is shared with it.
  */
 export function sortStackJson(value: Record<string, unknown>): SortedStackJson {
   const interpolating = new Set<string>();
-  const copy = (v: unknown): unknown => {
+  // Returns the value itself when it is in order throughout: two thirds of a stack's objects
+  // are (the provider lists a resource's arguments alphabetically); copying them made garbage.
+  const sorted = (v: unknown): unknown => {
     if (typeof v === 'string') {
       if (v.includes('${')) interpolating.add(v);
       return v;
     }
     if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map(copy);
-    const record = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(record).sort()) {
-      if (key.includes('${')) interpolating.add(key);
-      out[key] = copy(record[key]);
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const item = sorted(v[i]);
+        if (item !== v[i]) (out ??= v.slice(0, i)).push(item);
+        else out?.push(item);
+      }
+      return out ?? v;
     }
-    return out;
+    const record = v as Record<string, unknown>;
+    const keys = Object.keys(record);
+    let inOrder = true;
+    for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! < keys[i]!;
+    if (!inOrder) keys.sort();
+    // A new object once a key is out of order or a value changed; until then, the object itself.
+    let out: Record<string, unknown> | undefined = inOrder ? undefined : {};
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key.includes('${')) interpolating.add(key);
+      const item = sorted(record[key]);
+      if (!out && item !== record[key]) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = record[keys[j]!];
+      }
+      if (out) out[key] = item;
+    }
+    return out ?? v;
   };
-  return { json: copy(value) as Record<string, unknown>, interpolating: [...interpolating] };
+  return { json: sorted(value) as Record<string, unknown>, interpolating: [...interpolating] };
 }
 
 /** The key of the custom synthesis cdktf looks for on a construct (cdktf/lib/synthesize/synthesizer.js). */

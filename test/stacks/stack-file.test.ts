@@ -39,6 +39,17 @@ describe('sortStackJson', () => {
     expect((json.list as unknown[])[0]).toEqual({ c: [3, 1, 2], d: 1 });
   });
 
+  it('shares what is in order already, and copies only the objects on the way to what is not', () => {
+    const inOrder = { a: [1, { b: 2, c: 3 }], d: { e: 'x' } };
+    const mixed = { z: { y: 1, x: 2 }, a: inOrder };
+    const { json } = sortStackJson(mixed);
+    expect(json.a).toBe(inOrder);
+    expect(json).not.toBe(mixed);
+    expect(Object.keys(json)).toEqual(['a', 'z']);
+    expect(Object.keys(json.z as object)).toEqual(['x', 'y']);
+    expect(sortStackJson(inOrder).json).toBe(inOrder);
+  });
+
   it('collects each string that interpolates once, keys included, and leaves the input alone', () => {
     const before = JSON.stringify(input);
     const { interpolating } = sortStackJson({ ...input, again: '${aws_vpc.b.id}' });
