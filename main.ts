@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     stopWriter = writer.stop;
     const owned = parts.length > 1 ? new Set(parts[0]) : undefined;
     // Built and synthesized in a function of its own, so the construct tree is garbage once it returns.
-    const synthesizeHere = async (): Promise<ReturnType<typeof errorAnnotations>> => {
+    const synthesizeHere = async (): Promise<string[]> => {
       const app = new App({ outdir: staging });
       deferErrorAnnotations();
       const built = buildStacks(app, config, target, {

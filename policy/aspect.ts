@@ -1,4 +1,4 @@
-import { AnnotationMetadataEntryType, Annotations, App, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
+import { Annotations, App, TerraformResource, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { describeRow, evaluateStack } from './evaluate';
 import type { ExpectedUnits, Rule, StackModel, StackReport } from './model';
@@ -6,6 +6,7 @@ import { RULES, RULES_BY_ID } from './rules';
 import { stackModel, type SynthesizedStackJson, type TaggablePredicate } from './stack-model';
 import { codeSuppressions } from './code-suppressions';
 import type { Suppression } from './suppressions';
+import { stackAnnotations } from '../stacks/stack-annotations';
 
 export interface ComplianceAspectOptions {
   /** Suppressions from config; those declared in code are read from the constructs. */
@@ -136,12 +137,6 @@ function annotate(stack: TerraformStack, report: StackReport): void {
   }
 }
 
-const ANNOTATION_LEVELS: readonly string[] = [
-  AnnotationMetadataEntryType.INFO,
-  AnnotationMetadataEntryType.WARN,
-  AnnotationMetadataEntryType.ERROR,
-];
-
 /**
  * cdktf copies a stack's annotations into manifest.json (which the cdktf CLI prints) just
  * before it calls toTerraform(), so the findings added since are copied again, the way cdktf
@@ -154,13 +149,5 @@ function recordAnnotations(stack: TerraformStack): void {
   if (!manifest?.stacks[stack.node.id]) return;
   const recorded = manifest.forStack(stack).annotations;
   recorded.length = 0;
-  for (const c of stack.node.findAll())
-    for (const m of c.node.metadata)
-      if (ANNOTATION_LEVELS.includes(m.type))
-        recorded.push({
-          constructPath: c.node.path,
-          level: m.type as AnnotationMetadataEntryType,
-          message: m.data as string,
-          stacktrace: m.trace,
-        });
+  for (const annotation of stackAnnotations(stack)) recorded.push(annotation);
 }

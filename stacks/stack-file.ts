@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnnotationMetadataEntryType, type ISynthesisSession, type StackAnnotation, type TerraformStack } from 'cdktf';
-import { ConstructOrder, type MetadataEntry } from 'constructs';
+import { ConstructOrder } from 'constructs';
 // cdktf's own pieces of its stack synthesis (pinned at 0.21.0), so the steps around the file
 // itself stay cdktf's: its aspects walk, its validation and its annotation error.
 import { StackSynthesizer, invokeAspects, type ICustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { ValidateTerraformVersion } from 'cdktf/lib/validations/validate-terraform-version';
 import { encounteredAnnotationWithLevelError } from 'cdktf/lib/errors';
+import { stackAnnotations } from './stack-annotations';
 
 /** A stack's JSON with the keys of every object in sorted order, and the strings in it that interpolate. */
 export interface SortedStackJson {
@@ -65,12 +66,6 @@ export function sortStackJson(value: Record<string, unknown>): SortedStackJson {
 /** The key of the custom synthesis cdktf looks for on a construct (cdktf/lib/synthesize/synthesizer.js). */
 const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
 
-const ANNOTATION_LEVELS: readonly string[] = [
-  AnnotationMetadataEntryType.INFO,
-  AnnotationMetadataEntryType.WARN,
-  AnnotationMetadataEntryType.ERROR,
-];
-
 /**
  * cdktf's StackSynthesizer.synthesize (0.21.0), step for step, but the stack file is written
  * with JSON.stringify. cdktf writes it with json-stable-stringify, which sorts every object's
@@ -108,15 +103,7 @@ export class SortedJsonSynthesizer extends StackSynthesizer {
     if (!existsSync(workingDirectory)) mkdirSync(workingDirectory);
     for (const node of stack.node.findAll(ConstructOrder.POSTORDER))
       (node as unknown as Record<symbol, ICustomSynthesis | undefined>)[CUSTOM_SYNTHESIS]?.onSynthesize(session);
-    const annotations: StackAnnotation[] = [];
-    for (const node of stack.node.findAll())
-      for (const metadata of node.node.metadata.filter((m: MetadataEntry) => ANNOTATION_LEVELS.includes(m.type)))
-        annotations.push({
-          constructPath: node.node.path,
-          level: metadata.type as AnnotationMetadataEntryType,
-          message: metadata.data as string,
-          stacktrace: metadata.trace,
-        });
+    const annotations = stackAnnotations(stack);
     // Read-only in cdktf's types; this is where cdktf itself fills it.
     (stackManifest as { annotations: StackAnnotation[] }).annotations = annotations;
     const errors = annotations.filter((a) => a.level === AnnotationMetadataEntryType.ERROR);
