@@ -76,8 +76,11 @@ export type BurnWindow = keyof typeof BURN_RATE_WINDOWS;
 /** The longest evaluation range of a Metrics Insights alarm, in minutes (see BURN_RATE_WINDOWS). */
 export const INSIGHTS_ALARM_RANGE_MINUTES = 180;
 
-/** The sustainable burn: the budget spread evenly over a 30-day month (the workbook's reference). */
-const REFERENCE_WINDOW_MINUTES = 30 * 24 * 60;
+/**
+ * A 30-day month, in minutes: the window of the monthly error budget the capacity page and
+ * report show, and of the sustainable burn (the budget spread evenly over it, the workbook's reference).
+ */
+export const MONTH_MINUTES = 30 * 24 * 60;
 
 export interface BurnRateAlarm {
   readonly window: BurnWindow;
@@ -109,7 +112,7 @@ export function burnRateAlarm(availabilityTarget: number, window: BurnWindow): B
     badMinutes,
     burnRate: w.burnRate,
     severity: w.severity,
-    budgetShare: badMinutes / errorBudgetMinutes(availabilityTarget, REFERENCE_WINDOW_MINUTES),
+    budgetShare: badMinutes / errorBudgetMinutes(availabilityTarget, MONTH_MINUTES),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { clusterCapacity } from '../config/capacity';
-import { errorBudgetMinutes } from '../config/slo';
+import { errorBudgetMinutes, MONTH_MINUTES } from '../config/slo';
 import { SEVERITIES } from '../constructs/alerting/alert-topics';
 import { alarmArn, type AlarmTopics, type Severity } from '../constructs/alerting/facility-metrics';
 import { gpuNamespace, SPARE_OWNER } from '../constructs/compute/gpu-telemetry';
@@ -21,9 +21,6 @@ export interface CapacityStackProps extends ColossusStackProps {
   /** The alerting stack whose topics the alarms send to. */
   readonly alertingStack: string;
 }
-
-/** A 30-day month, the reference the dashboard's budget line is drawn for. */
-const MONTH_MINUTES = 30 * 24 * 60;
 
 /**
  * One cluster's capacity as it runs: per tenant, running GPUs against the contract (page),

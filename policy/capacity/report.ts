@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { clusterCapacity, MAX_INSIGHTS_SERIES } from '../../config/capacity';
 import { resilienceOf, type EnvironmentResilience } from '../../config/resilience';
 import type { ColossusConfig } from '../../config/schema';
-import { burnRateAlarms, errorBudgetMinutes } from '../../config/slo';
+import { burnRateAlarms, errorBudgetMinutes, MONTH_MINUTES } from '../../config/slo';
 import { HALL_CAPACITY_ALARMS, NODE_HEALTH_ALARMS, TENANT_CAPACITY_ALARMS } from '../../config/resource-names';
 import { tenantWorstCases } from '../resilience/report';
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-const MONTH_MINUTES = 30 * 24 * 60;
 
 /**
  * The capacity report of one cluster, for people: per tenant its contract, allocation, spare
