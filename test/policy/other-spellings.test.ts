@@ -1,14 +1,8 @@
 // The violations the guards changed for speed must catch, spelled other ways than their own
 // tests spell them, beside benign look-alikes: the shared IAM wildcard matcher (compliance and
-// isolation), CLX-ENC-010's walk, and the cross-stack reference check fed by the key sort.
-import { App, LocalBackend, Testing } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
+// isolation) and CLX-ENC-010's walk. The cross-stack reference check fed by the key sort has
+// its own in test/stacks/stack-references.test.ts.
 import { goodKey, model, ref, rowsOf } from './fixtures';
-import { SelfContainedStack, foreignReferences } from '../../stacks/stack-references';
-import { sortStackJson } from '../../stacks/stack-file';
 import { decide, parsePolicy, wildcardMatch } from '../../policy/isolation/iam/policy';
 
 const KEY = ref('aws_kms_key', 'k', 'arn');
@@ -99,41 +93,5 @@ describe('isolation matcher', () => {
     expect(weird.ok && decide(weird.statements, req as never).allow).toEqual({
       unknown: 'condition operator ArnLikeSomething is not modeled',
     });
-  });
-});
-
-describe('reference into another stack, spelled other ways (synth fails)', () => {
-  class Plain extends SelfContainedStack {
-    constructor(scope: App, id: string) {
-      super(scope, id);
-      new AwsProvider(this, 'aws', { region: 'us-east-1' });
-      new LocalBackend(this, { path: `${id}.tfstate` });
-    }
-  }
-  it('inside a function, in a list, in a tag key, and from a data source', () => {
-    const app = Testing.app();
-    const a = new Plain(app, 'a');
-    const vpc = new Vpc(a, 'vpc', { cidrBlock: '10.0.0.0/16' });
-    const d = new DataAwsVpc(a, 'dv', { default: true });
-    const b = new Plain(app, 'b');
-    new Subnet(b, 'subnet', {
-      vpcId: 'vpc-1',
-      cidrBlock: '10.0.0.0/24',
-      tags: { [`k-${vpc.id}`]: 'x', joined: `\${join(",", [${vpc.arn}])}`, data: d.id },
-    });
-    expect(() => Testing.synth(b)).toThrow(/references what it does not declare/);
-    try {
-      Testing.synth(b);
-    } catch (e) {
-      expect(JSON.stringify((e as { problems?: string[] }).problems)).toMatch(/aws_vpc\.vpc/);
-      expect(JSON.stringify((e as { problems?: string[] }).problems)).toMatch(/data\.aws_vpc\.dv/);
-    }
-  });
-  it('collects what the check needs from keys and nested values (benign: own references pass)', () => {
-    const { json, interpolating } = sortStackJson({
-      resource: { aws_vpc: { own: { tags: { '${aws_vpc.own.id}': '${upper(aws_vpc.own.arn)}' } } } },
-    });
-    expect(foreignReferences(json, interpolating)).toEqual([]);
-    expect(interpolating.length).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import { App, Fn, LocalBackend, TerraformStack, Testing } from 'cdktf';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ColossusError } from '../../config/errors';
 import {
@@ -10,6 +11,7 @@ import {
   interpolations,
   referencedAddresses,
 } from '../../stacks/stack-references';
+import { sortStackJson } from '../../stacks/stack-file';
 
 describe('interpolations and referenced addresses', () => {
   it('finds each ${…} with nested braces and quoted braces', () => {
@@ -47,6 +49,14 @@ describe('interpolations and referenced addresses', () => {
     expect(foreignReferences(json)).toEqual(['aws_vpc.elsewhere']);
     // Given the strings (as sortStackJson collects them), only those are read.
     expect(foreignReferences(json, ['${aws_subnet.gone.id}', '${aws_vpc.own.id}'])).toEqual(['aws_subnet.gone']);
+  });
+
+  it("passes a stack's own references in keys and nested values, as sortStackJson collects them (benign)", () => {
+    const { json, interpolating } = sortStackJson({
+      resource: { aws_vpc: { own: { tags: { '${aws_vpc.own.id}': '${upper(aws_vpc.own.arn)}' } } } },
+    });
+    expect(interpolating).toHaveLength(2);
+    expect(foreignReferences(json, interpolating)).toEqual([]);
   });
 });
 
@@ -86,6 +96,23 @@ describe('SelfContainedStack', () => {
     const attempt = () => app.synth();
     expect(attempt).toThrow(/data\.aws_availability_zones\.zones\w*: not in b/);
     expect(attempt).toThrow(/aws_vpc\.vpc\w*: not in b/);
+  });
+
+  it('fails the same way for a reference in a tag key, inside a raw ${join()}, and a data source id in a tag', () => {
+    const app = Testing.app();
+    const a = new Plain(app, 'a');
+    const vpc = new Vpc(a, 'vpc', { cidrBlock: '10.0.0.0/16' });
+    const dv = new DataAwsVpc(a, 'dv', { default: true });
+    const b = new Plain(app, 'b');
+    new Subnet(b, 'subnet', {
+      vpcId: 'vpc-1',
+      cidrBlock: '10.0.0.0/24',
+      tags: { [`k-${vpc.id}`]: 'x', joined: `\${join(",", [${vpc.arn}])}`, data: dv.id },
+    });
+    const attempt = () => app.synth();
+    expect(attempt).toThrow(/stack b references what it does not declare/);
+    expect(attempt).toThrow(/aws_vpc\.vpc\w*: not in b/);
+    expect(attempt).toThrow(/data\.aws_vpc\.dv\w*: not in b/);
   });
 
   it('writes the same JSON as a plain TerraformStack for a stack that references only itself', () => {
